@@ -1,0 +1,21 @@
+// ELU (Keras, alpha = 1): x for x > 0, alpha * expm1(x) otherwise.
+#pragma once
+
+#include "../detail/fixed_string.hpp"
+#include "../detail/simd.hpp"
+
+namespace ctnn {
+
+struct ELU {
+    static constexpr detail::fixed_string name{"ctnn::ELU"};
+    static constexpr double alpha = 1.0;
+    template <class V>
+    static V apply(V x) noexcept {
+        using simd::expm1;
+        using simd::select;
+        // NaN fails x > 0 and takes the expm1 branch, which gives NaN.
+        return select(x > simd::splat<V>(0), x, simd::splat<V>(alpha) * expm1(x));
+    }
+};
+
+}  // namespace ctnn

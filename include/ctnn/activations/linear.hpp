@@ -1,0 +1,17 @@
+// Linear: the identity, Keras' default activation of Dense.
+#pragma once
+
+#include "../detail/fixed_string.hpp"
+#include "../detail/simd.hpp"
+
+namespace ctnn {
+
+struct Linear {
+    static constexpr detail::fixed_string name{"ctnn::Linear"};
+    template <class V>
+    static V apply(V x) noexcept {
+        return x;
+    }
+};
+
+}  // namespace ctnn

@@ -1,0 +1,20 @@
+// ReLU: max(x, 0). Written as a select rather than max so that NaN propagates
+// whatever the instruction set's max does with NaN operands (x86 maxps returns
+// its second operand; xsimd 14 changed xsimd::max to behave like std::max).
+#pragma once
+
+#include "../detail/fixed_string.hpp"
+#include "../detail/simd.hpp"
+
+namespace ctnn {
+
+struct ReLU {
+    static constexpr detail::fixed_string name{"ctnn::ReLU"};
+    template <class V>
+    static V apply(V x) noexcept {
+        using simd::select;
+        return select(x < simd::splat<V>(0), simd::splat<V>(0), x);
+    }
+};
+
+}  // namespace ctnn

@@ -1,0 +1,22 @@
+// SELU (Klambauer et al. 2017) with Keras' constants: scale * elu(x, alpha).
+#pragma once
+
+#include "../detail/fixed_string.hpp"
+#include "../detail/simd.hpp"
+
+namespace ctnn {
+
+struct SELU {
+    static constexpr detail::fixed_string name{"ctnn::SELU"};
+    static constexpr double alpha = 1.6732632423543772848170429916717;
+    static constexpr double scale = 1.0507009873554804934193349852946;
+    template <class V>
+    static V apply(V x) noexcept {
+        using simd::expm1;
+        using simd::select;
+        return simd::splat<V>(scale) *
+               select(x > simd::splat<V>(0), x, simd::splat<V>(alpha) * expm1(x));
+    }
+};
+
+}  // namespace ctnn

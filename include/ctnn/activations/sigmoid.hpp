@@ -1,0 +1,19 @@
+// Sigmoid: 1 / (1 + exp(-x)). For x far below zero exp(-x) overflows to
+// infinity and the result is exactly 0, never NaN.
+#pragma once
+
+#include "../detail/fixed_string.hpp"
+#include "../detail/simd.hpp"
+
+namespace ctnn {
+
+struct Sigmoid {
+    static constexpr detail::fixed_string name{"ctnn::Sigmoid"};
+    template <class V>
+    static V apply(V x) noexcept {
+        using simd::exp;
+        return simd::splat<V>(1) / (simd::splat<V>(1) + exp(-x));
+    }
+};
+
+}  // namespace ctnn

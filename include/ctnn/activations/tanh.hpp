@@ -1,0 +1,18 @@
+// Tanh: the hyperbolic tangent.
+#pragma once
+
+#include "../detail/fixed_string.hpp"
+#include "../detail/simd.hpp"
+
+namespace ctnn {
+
+struct Tanh {
+    static constexpr detail::fixed_string name{"ctnn::Tanh"};
+    template <class V>
+    static V apply(V x) noexcept {
+        using simd::tanh;
+        return tanh(x);
+    }
+};
+
+}  // namespace ctnn

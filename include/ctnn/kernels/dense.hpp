@@ -1,0 +1,147 @@
+// The Dense forward kernel, y = act(x W + b), for one sample, with all sizes
+// known at compile time. W is In x Out in Keras' layout (row i holds the weights
+// from input i), so for a fixed input the weights of consecutive outputs are
+// contiguous, and the kernel vectorizes over outputs:
+//
+//   acc[outputs j..j+L) += broadcast(x[i]) * W[i, j..j+L)
+//
+// Choices made from the sizes:
+// - lanes: the narrowest vector that covers all outputs, else the widest
+//   (Dense<33, 4> uses 4-lane vectors, not 4 of 16 AVX-512 lanes);
+// - independent accumulators: a single FMA chain runs at the FMA latency (4
+//   cycles), so about 8 chains are kept in flight: several per output vector
+//   when there are few (inputs split round-robin), one each when there are many;
+// - Out == 1: a dot product vectorized over inputs instead.
+//
+// Memory contract (the model guarantees both): reads of W and b may run up to
+// max_lanes - 1 elements past the end of the bias, into the rest of the
+// parameter block and its padding (lanes beyond Out are computed and dropped);
+// y must have room for padded_size<T>(Out) values. x is read only at [0, In).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+
+#include "../activation.hpp"
+#include "../detail/simd.hpp"
+#include "../detail/static_for.hpp"
+
+namespace ctnn::kernels {
+
+// A vector of L lanes of T: the scalar itself for L == 1.
+template <class T, std::size_t L>
+using vector_of = std::conditional_t<L == 1, T, simd::with_lanes<T, L>>;
+
+// The lane count for a layer with `outputs` outputs: the narrowest available
+// vector that holds them all, else the widest.
+template <class T>
+constexpr std::size_t output_lanes(std::size_t outputs) noexcept {
+    std::size_t lanes = 1;
+    while (lanes < outputs && lanes < simd::max_lanes<T>) lanes *= 2;
+    return lanes;
+}
+
+// The room an activation buffer needs for `n` values: whole widest vectors.
+template <class T>
+constexpr std::size_t padded_size(std::size_t n) noexcept {
+    constexpr std::size_t L = simd::max_lanes<T>;
+    return (n + L - 1) / L * L;
+}
+
+// How many FMA chains to keep in flight (latency 4 x 2 FMA units).
+inline constexpr std::size_t fma_chains = 8;
+
+namespace detail {
+
+// Outputs [First * L, (First + Count) * L) of a Dense layer.
+template <class V, std::size_t In, std::size_t Out, std::size_t First, std::size_t Count,
+          class Act, class T>
+inline void dense_output_block(const T* __restrict w, const T* __restrict b,
+                               const T* __restrict x, T* __restrict y) noexcept {
+    constexpr std::size_t L = simd::lanes<V>;
+    constexpr std::size_t K = std::clamp<std::size_t>(fma_chains / Count, 1, In);
+    using ctnn::detail::static_for;
+    using simd::fma;
+    V acc[K][Count];
+    static_for<K>([&](auto k) { static_for<Count>([&](auto v) { acc[k][v] = V(T(0)); }); });
+
+    std::size_t i = 0;
+    for (; i + K <= In; i += K) {
+        static_for<K>([&](auto k) {
+            const V xi(x[i + k]);
+            const T* row = w + (i + k) * Out + First * L;
+            static_for<Count>([&](auto v) {
+                acc[k][v] = fma(xi, simd::load<V>(row + v * L), acc[k][v]);
+            });
+        });
+    }
+    for (; i < In; ++i) {  // the In % K inputs left over
+        const V xi(x[i]);
+        const T* row = w + i * Out + First * L;
+        static_for<Count>([&](auto v) { acc[0][v] = fma(xi, simd::load<V>(row + v * L), acc[0][v]); });
+    }
+
+    static_for<Count>([&](auto v) {
+        V sum = acc[0][v];
+        static_for<K - 1>([&](auto k) { sum += acc[k + 1][v]; });
+        sum += simd::load<V>(b + (First + v) * L);
+        if constexpr (ElementwiseActivation<Act>) sum = Act::apply(sum);
+        simd::store(y + (First + v) * L, sum);
+    });
+}
+
+// Out == 1: y = act(dot(x, w) + b), vectorized over the inputs.
+template <std::size_t In, class Act, class T>
+inline void dense_dot(const T* __restrict w, const T* __restrict b, const T* __restrict x,
+                      T* __restrict y) noexcept {
+    constexpr std::size_t L = [] {  // the widest vector that fits in In
+        std::size_t lanes = 1;
+        while (lanes * 2 <= In && lanes * 2 <= simd::max_lanes<T>) lanes *= 2;
+        return lanes;
+    }();
+    using V = vector_of<T, L>;
+    constexpr std::size_t chunks = In / L;
+    constexpr std::size_t K = std::clamp<std::size_t>(chunks, 1, 4);
+    using ctnn::detail::static_for;
+    using simd::fma;
+
+    V acc[K];
+    static_for<K>([&](auto k) { acc[k] = V(T(0)); });
+    std::size_t c = 0;
+    for (; c + K <= chunks; c += K) {
+        static_for<K>([&](auto k) {
+            const std::size_t at = (c + k) * L;
+            acc[k] = fma(simd::load<V>(x + at), simd::load<V>(w + at), acc[k]);
+        });
+    }
+    for (; c < chunks; ++c) acc[0] = fma(simd::load<V>(x + c * L), simd::load<V>(w + c * L), acc[0]);
+    static_for<K - 1>([&](auto k) { acc[0] += acc[k + 1]; });
+    T sum = simd::sum_lanes(acc[0]);
+    for (std::size_t i = chunks * L; i < In; ++i) sum += x[i] * w[i];
+    sum += b[0];
+    if constexpr (ElementwiseActivation<Act>) sum = Act::apply(sum);
+    y[0] = sum;
+}
+
+}  // namespace detail
+
+template <class T, std::size_t In, std::size_t Out, class Act>
+inline void dense_forward(const T* __restrict w, const T* __restrict b, const T* __restrict x,
+                          T* __restrict y) noexcept {
+    if constexpr (Out == 1) {
+        detail::dense_dot<In, Act>(w, b, x, y);
+    } else {
+        constexpr std::size_t L = output_lanes<T>(Out);
+        using V = vector_of<T, L>;
+        constexpr std::size_t vectors = (Out + L - 1) / L;
+        constexpr std::size_t per_pass = 8;  // output vectors held in registers at once
+        ctnn::detail::static_for<(vectors + per_pass - 1) / per_pass>([&](auto pass) {
+            constexpr std::size_t first = pass * per_pass;
+            detail::dense_output_block<V, In, Out, first, std::min(per_pass, vectors - first), Act>(
+                w, b, x, y);
+        });
+    }
+    if constexpr (!ElementwiseActivation<Act>) Act::template apply_vector<T, Out>(y);
+}
+
+}  // namespace ctnn::kernels

@@ -1,0 +1,51 @@
+// What a layer is.
+//
+// A layer *description* is what users write in a model's type: `Dense<33, 4,
+// ReLU>`, `Activation<Tanh>`. It is an empty type and holds no numbers. It is
+// either
+// - fixed-shape: it declares `input_size` and `output_size`; or
+// - shape-preserving: it declares `shape_preserving = true` and takes its width
+//   from its neighbour (the layer before it, or at the front of a model the
+//   layer after it). Sequential works the widths out and checks them.
+//
+// A description becomes a concrete layer for a scalar type T and an input
+// width with `typename L::template bind<T, Width>`. A concrete layer
+// represents one stage y = f(x) of a model and guarantees:
+// - `input_size`, `output_size`, `parameter_count` (trainable) and
+//   `state_count` (non-trainable), all compile-time constants;
+// - `name`: its C++ spelling (detail::fixed_string), e.g. "ctnn::Dense<33, 4,
+//   ctnn::ReLU>"; `kind`: its Keras class name ("Dense"), for summary();
+// - `initialize(params, state, rng)`: Keras' initial values, drawing from rng
+//   in a fixed order;
+// - `forward(params, state, x, y)`: noexcept, allocation-free, no virtual
+//   calls. It requires that params and state point at the layer's slices of
+//   the model's blocks in canonical (Keras get_weights) order, that x holds
+//   input_size values, and that y has room for
+//   kernels::padded_size<T>(output_size) values; it may write scratch values
+//   after the first output_size, and may read past the end of its parameters
+//   within the block's padding (kernels/dense.hpp);
+// - `view(params, state)`: the user's typed access to its weights
+//   (`model.layer<I>().kernel()`), for P = T or const T.
+// Layers keep no state of their own: the model owns all numbers.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+
+namespace ctnn {
+
+template <class L>
+concept FixedShapeLayer = requires {
+    { L::input_size } -> std::convertible_to<std::size_t>;
+    { L::output_size } -> std::convertible_to<std::size_t>;
+};
+
+template <class L>
+concept ShapePreservingLayer = requires {
+    requires L::shape_preserving;
+};
+
+template <class L>
+concept LayerDescription = FixedShapeLayer<L> || ShapePreservingLayer<L>;
+
+}  // namespace ctnn

@@ -1,0 +1,240 @@
+// BasicSequential<T, Layers...>: a model whose topology, widths and activations
+// are its type. It owns exactly two blocks of numbers, the trainable parameters
+// and the non-trainable state, each contiguous, aligned, in Keras' get_weights()
+// order; its layers are stateless types that see their slices at compile-time
+// offsets. Gradients, optimizer moments and activation buffers belong to the
+// trainer. Inference is noexcept, allocates nothing, and is safe to call
+// concurrently on a const model.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <span>
+#include <utility>
+
+#include <boost/hana/at.hpp>
+#include <boost/hana/integral_constant.hpp>
+#include <boost/hana/plus.hpp>
+#include <boost/hana/scan_left.hpp>
+#include <boost/hana/tuple.hpp>
+#include <boost/hana/type.hpp>
+
+#include "config.hpp"
+#include "detail/block.hpp"
+#include "detail/fixed_string.hpp"
+#include "detail/shapes.hpp"
+#include "detail/simd.hpp"
+#include "detail/static_for.hpp"
+#include "kernels/dense.hpp"
+#include "layer.hpp"
+#include "random.hpp"
+
+namespace ctnn {
+
+namespace detail {
+
+template <class T, class Shapes, class Indices, class... Layers>
+struct bound_layers;
+template <class T, class Shapes, std::size_t... I, class... Layers>
+struct bound_layers<T, Shapes, std::index_sequence<I...>, Layers...> {
+    static constexpr auto types = boost::hana::tuple_t<typename Layers::template bind<T, Shapes::inputs[I]>...>;
+};
+
+// Prefix sums of the layers' sizes: offsets[I] is where layer I's slice starts.
+template <std::size_t... Sizes>
+constexpr auto offsets_of = boost::hana::scan_left(boost::hana::make_tuple(boost::hana::size_c<Sizes>...),
+                                                   boost::hana::size_c<0>, boost::hana::plus);
+
+template <class T>
+constexpr auto scalar_spelling() noexcept {
+    if constexpr (std::is_same_v<T, float>) return fixed_string("float");
+    else if constexpr (std::is_same_v<T, double>) return fixed_string("double");
+    else return fixed_string("long double");
+}
+
+}  // namespace detail
+
+template <class T, class... Layers>
+class BasicSequential
+    : private detail::shape_checks<detail::shapes<Layers...>, std::index_sequence_for<Layers...>> {
+    static_assert(std::is_floating_point_v<T>, "ctnn::BasicSequential<T, ...>: T must be float or double.");
+    static_assert(sizeof...(Layers) > 0, "ctnn::Sequential needs at least one layer.");
+    using shapes = detail::shapes<Layers...>;
+    static_assert((LayerDescription<Layers> && ...),
+                  "ctnn::Sequential<Layers...>: each layer must be a layer type such as "
+                  "ctnn::Dense<In, Out, Activation> or ctnn::Activation<F>.");
+    static_assert(sizeof...(Layers) == 0 || (FixedShapeLayer<Layers> || ...),
+                  "ctnn::Sequential: every layer is shape-preserving, so no width can be inferred; "
+                  "put a layer with a fixed width (such as Dense<In, Out>) in the model.");
+
+    static constexpr auto layer_types_ =
+        detail::bound_layers<T, shapes, std::make_index_sequence<sizeof...(Layers)>, Layers...>::types;
+
+public:
+    using value_type = T;
+    template <std::size_t I>
+    using layer_type = typename decltype(+boost::hana::at_c<I>(layer_types_))::type;
+
+    static constexpr std::size_t layer_count = sizeof...(Layers);
+    static constexpr std::size_t input_size = shapes::inputs.front();
+    static constexpr std::size_t output_size = shapes::inputs.back();
+
+private:
+    template <std::size_t... I>
+    static constexpr auto parameter_offsets_(std::index_sequence<I...>) {
+        return detail::offsets_of<layer_type<I>::parameter_count...>;
+    }
+    template <std::size_t... I>
+    static constexpr auto state_offsets_(std::index_sequence<I...>) {
+        return detail::offsets_of<layer_type<I>::state_count...>;
+    }
+    static constexpr auto parameter_offsets = parameter_offsets_(std::make_index_sequence<layer_count>{});
+    static constexpr auto state_offsets = state_offsets_(std::make_index_sequence<layer_count>{});
+
+public:
+    // Where layer I's slice of each block starts.
+    template <std::size_t I>
+    static constexpr std::size_t parameter_offset = decltype(+boost::hana::at_c<I>(parameter_offsets))::value;
+    template <std::size_t I>
+    static constexpr std::size_t state_offset = decltype(+boost::hana::at_c<I>(state_offsets))::value;
+
+    static constexpr std::size_t parameter_count = parameter_offset<layer_count>;
+    static constexpr std::size_t state_count = state_offset<layer_count>;
+
+    // The model's C++ spelling, e.g. "ctnn::Sequential<ctnn::Dense<4, 1, ctnn::Linear>>".
+    static constexpr auto name = [] {
+        if constexpr (sizeof...(Layers) == 0) {
+            return detail::fixed_string("ctnn::Sequential<>");
+        } else if constexpr (std::is_same_v<T, float>) {
+            return "ctnn::Sequential<" + detail::join_with_commas<Layers::name...>() + ">";
+        } else {
+            return "ctnn::BasicSequential<" + detail::scalar_spelling<T>() + ", " +
+                   detail::join_with_commas<Layers::name...>() + ">";
+        }
+    }();
+
+    // Keras' initial values (Glorot uniform kernels, zero biases) from seed 0.
+    BasicSequential() noexcept : BasicSequential(Seed{}) {}
+
+    // Keras' initial values drawn from the library's own generator: the same
+    // seed gives the same weights on every platform and standard library.
+    explicit BasicSequential(Seed seed) noexcept : parameters_{}, state_{} {
+        Rng rng(seed);
+        detail::static_for<layer_count>([&](auto i) {
+            layer_type<i>::initialize(parameter_data<i>(), state_data<i>(), rng);
+        });
+    }
+
+    // A model with the given weights, usable in constant expressions, so that
+    // `constexpr Model m(params, state);` keeps the whole model in flash.
+    constexpr BasicSequential(const std::array<T, parameter_count>& parameters,
+                              const std::array<T, state_count>& state = {}) noexcept
+        : parameters_{parameters}, state_{state} {}
+
+    // ---- weights -------------------------------------------------------------
+    constexpr std::span<T, parameter_count> parameters() noexcept { return span_of<parameter_count>(parameters_); }
+    constexpr std::span<const T, parameter_count> parameters() const noexcept { return span_of<parameter_count>(parameters_); }
+    constexpr std::span<T, state_count> state() noexcept { return span_of<state_count>(state_); }
+    constexpr std::span<const T, state_count> state() const noexcept { return span_of<state_count>(state_); }
+
+    // Typed access to layer I's weights: `model.layer<0>().kernel()(i, j)`.
+    template <std::size_t I>
+    constexpr auto layer() noexcept {
+        static_assert(I < layer_count, "ctnn::Sequential::layer<I>(): I is past the last layer.");
+        return layer_type<I>::template view<T>(parameter_data<I>(), state_data<I>());
+    }
+    template <std::size_t I>
+    constexpr auto layer() const noexcept {
+        static_assert(I < layer_count, "ctnn::Sequential::layer<I>(): I is past the last layer.");
+        return layer_type<I>::template view<const T>(parameter_data<I>(), state_data<I>());
+    }
+
+    // ---- inference -----------------------------------------------------------
+    std::array<T, output_size> operator()(std::span<const T, input_size> x) const noexcept {
+        alignas(simd::block_alignment<T>) T out[kernels::padded_size<T>(output_size)];
+        forward_from<0>(x.data(), out);
+        std::array<T, output_size> y;
+        for (std::size_t j = 0; j < output_size; ++j) y[j] = out[j];
+        return y;
+    }
+    std::array<T, output_size> operator()(const std::array<T, input_size>& x) const noexcept {
+        return (*this)(std::span<const T, input_size>(x));
+    }
+    // A braced list must have exactly input_size values: m({1.f, 2.f}) on a
+    // 3-input model does not compile (rather than zero-filling the third).
+    template <std::size_t N>
+        requires(N == input_size)
+    std::array<T, output_size> operator()(const T (&x)[N]) const noexcept {
+        return (*this)(std::span<const T, input_size>(x));
+    }
+    template <std::size_t N>
+        requires(N != input_size)
+    std::array<T, output_size> operator()(const T (&x)[N]) const = delete;
+
+    std::array<T, output_size> predict(std::span<const T, input_size> x) const noexcept { return (*this)(x); }
+    std::array<T, output_size> predict(const std::array<T, input_size>& x) const noexcept { return (*this)(x); }
+    template <std::size_t N>
+        requires(N == input_size)
+    std::array<T, output_size> predict(const T (&x)[N]) const noexcept {
+        return (*this)(x);
+    }
+    template <std::size_t N>
+        requires(N != input_size)
+    std::array<T, output_size> predict(const T (&x)[N]) const = delete;
+
+    // Batch inference: ys[k] = model(xs[k]). Requires xs.size() == ys.size()
+    // (checked in debug builds; the host-side trainer.predict checks and throws).
+    void predict(std::span<const std::array<T, input_size>> xs,
+                 std::span<std::array<T, output_size>> ys) const noexcept {
+        CTNN_ASSERT(xs.size() == ys.size(), "ctnn::Sequential::predict: xs and ys differ in length");
+        for (std::size_t k = 0; k < xs.size(); ++k) ys[k] = (*this)(xs[k]);
+    }
+
+private:
+    using ParameterBlock = detail::Block<T, parameter_count, simd::block_alignment<T>, simd::max_lanes<T> - 1>;
+    using StateBlock = detail::Block<T, state_count, simd::block_alignment<T>, simd::max_lanes<T> - 1>;
+
+    template <std::size_t N, class Block>
+    static constexpr auto span_of(Block& block) noexcept {
+        using P = std::remove_reference_t<decltype(*block.data())>;
+        return std::span<P, N>(block.data(), N);
+    }
+
+    template <std::size_t I>
+    constexpr T* parameter_data() noexcept {
+        return parameter_count ? parameters_.data() + parameter_offset<I> : nullptr;
+    }
+    template <std::size_t I>
+    constexpr const T* parameter_data() const noexcept {
+        return parameter_count ? parameters_.data() + parameter_offset<I> : nullptr;
+    }
+    template <std::size_t I>
+    constexpr T* state_data() noexcept {
+        return state_count ? state_.data() + state_offset<I> : nullptr;
+    }
+    template <std::size_t I>
+    constexpr const T* state_data() const noexcept {
+        return state_count ? state_.data() + state_offset<I> : nullptr;
+    }
+
+    // Runs layers I.. on x into out; intermediate values live in padded stack buffers.
+    template <std::size_t I>
+    void forward_from(const T* x, T* out) const noexcept {
+        using L = layer_type<I>;
+        if constexpr (I + 1 == layer_count) {
+            L::forward(parameter_data<I>(), state_data<I>(), x, out);
+        } else {
+            alignas(simd::block_alignment<T>) T buffer[kernels::padded_size<T>(L::output_size)];
+            L::forward(parameter_data<I>(), state_data<I>(), x, buffer);
+            forward_from<I + 1>(buffer, out);
+        }
+    }
+
+    ParameterBlock parameters_;
+    [[no_unique_address]] StateBlock state_;
+};
+
+template <class... Layers>
+using Sequential = BasicSequential<float, Layers...>;
+
+}  // namespace ctnn
