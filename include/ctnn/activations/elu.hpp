@@ -11,10 +11,8 @@ struct ELU {
     static constexpr double alpha = 1.0;
     template <class V>
     static V apply(V x) noexcept {
-        using simd::expm1;
-        using simd::select;
         // NaN fails x > 0 and takes the expm1 branch, which gives NaN.
-        return select(x > simd::splat<V>(0), x, simd::splat<V>(alpha) * expm1(x));
+        return simd::select(x > simd::splat<V>(0), x, simd::splat<V>(alpha) * simd::expm1(x));
     }
 };
 

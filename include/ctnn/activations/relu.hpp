@@ -12,8 +12,7 @@ struct ReLU {
     static constexpr detail::fixed_string name{"ctnn::ReLU"};
     template <class V>
     static V apply(V x) noexcept {
-        using simd::select;
-        return select(x < simd::splat<V>(0), simd::splat<V>(0), x);
+        return simd::select(x < simd::splat<V>(0), simd::splat<V>(0), x);
     }
 };
 

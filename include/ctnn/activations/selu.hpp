@@ -12,10 +12,8 @@ struct SELU {
     static constexpr double scale = 1.0507009873554804934193349852946;
     template <class V>
     static V apply(V x) noexcept {
-        using simd::expm1;
-        using simd::select;
         return simd::splat<V>(scale) *
-               select(x > simd::splat<V>(0), x, simd::splat<V>(alpha) * expm1(x));
+               simd::select(x > simd::splat<V>(0), x, simd::splat<V>(alpha) * simd::expm1(x));
     }
 };
 

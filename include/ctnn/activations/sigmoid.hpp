@@ -11,8 +11,7 @@ struct Sigmoid {
     static constexpr detail::fixed_string name{"ctnn::Sigmoid"};
     template <class V>
     static V apply(V x) noexcept {
-        using simd::exp;
-        return simd::splat<V>(1) / (simd::splat<V>(1) + exp(-x));
+        return simd::splat<V>(1) / (simd::splat<V>(1) + simd::exp(-x));
     }
 };
 

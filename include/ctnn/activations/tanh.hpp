@@ -10,8 +10,7 @@ struct Tanh {
     static constexpr detail::fixed_string name{"ctnn::Tanh"};
     template <class V>
     static V apply(V x) noexcept {
-        using simd::tanh;
-        return tanh(x);
+        return simd::tanh(x);
     }
 };
 

@@ -5,36 +5,67 @@
 //   lanes<V>, scalar_t<V>, splat<V>(c), load<V>(p), store(p, v), fma(a, b, c),
 //   exp, expm1, tanh, select, sum_lanes
 //
+// and tells which vectors the target has (with_lanes, lanes_covering, ...).
+//
 // The scalar overloads are always compiled (Cortex-M, -Dsimd=disabled, and the
 // scalar test build use only them). The xsimd ones exist when CTNN_SIMD is 1.
 // Differences between xsimd versions stay in this file: xsimd 8.1 (Debian
 // bookworm) spells the horizontal sum `hadd`, later versions `reduce_add`.
 #pragma once
 
+#include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 
 #include "../config.hpp"
 
 #if CTNN_SIMD
+// GCC 12 reports false "used uninitialized" warnings inside its own AVX-512
+// intrinsic headers when they are inlined (GCC bug 105593, fixed in GCC 13);
+// the warnings are attributed to lines of those headers, so they are silenced
+// for the lines included here and nowhere else.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <xsimd/xsimd.hpp>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #endif
 
 namespace ctnn::simd {
 
-// ---- scalars ---------------------------------------------------------------
+// ---- what a vector is -------------------------------------------------------
 
 template <class V>
 struct vector_traits {
     using scalar = V;
     static constexpr std::size_t lanes = 1;
 };
+#if CTNN_SIMD
+template <class T, class A>
+struct vector_traits<xsimd::batch<T, A>> {
+    using scalar = T;
+    static constexpr std::size_t lanes = xsimd::batch<T, A>::size;
+};
+#endif
 
 template <class V>
 inline constexpr std::size_t lanes = vector_traits<V>::lanes;
 template <class V>
 using scalar_t = typename vector_traits<V>::scalar;
+template <class V>
+inline constexpr bool is_scalar = std::is_floating_point_v<V>;
+
+// ---- the vocabulary ---------------------------------------------------------
+// One template per operation, dispatching on scalar or batch, rather than
+// overload sets: xsimd declares scalar overloads of its own (fma, select, ...)
+// that would make unqualified calls ambiguous.
 
 template <class V>
 constexpr V splat(double c) noexcept {
@@ -42,68 +73,78 @@ constexpr V splat(double c) noexcept {
 }
 
 template <class V>
-    requires std::is_floating_point_v<V>
-inline V load(const V* p) noexcept {
-    return *p;
-}
-template <class T>
-    requires std::is_floating_point_v<T>
-inline void store(T* p, T v) noexcept {
-    *p = v;
-}
-// a * b + c. Plain arithmetic, not std::fma: without hardware FMA std::fma is a
-// slow library call, and -ffp-contract decides what the compiler may fuse.
-template <class T>
-    requires std::is_floating_point_v<T>
-inline T fma(T a, T b, T c) noexcept {
-    return a * b + c;
-}
-template <class T>
-    requires std::is_floating_point_v<T>
-inline T select(bool condition, T if_true, T if_false) noexcept {
-    return condition ? if_true : if_false;
-}
-template <class T>
-    requires std::is_floating_point_v<T>
-inline T sum_lanes(T v) noexcept {
-    return v;
-}
-using std::exp;
-using std::expm1;
-using std::tanh;
-
-// ---- xsimd batches ----------------------------------------------------------
-#if CTNN_SIMD
-
-template <class T, class A>
-struct vector_traits<xsimd::batch<T, A>> {
-    using scalar = T;
-    static constexpr std::size_t lanes = xsimd::batch<T, A>::size;
-};
-
-template <class V>
-    requires(!std::is_floating_point_v<V>)
 inline V load(const scalar_t<V>* p) noexcept {
-    return V::load_unaligned(p);
-}
-template <class T, class A>
-inline void store(T* p, const xsimd::batch<T, A>& v) noexcept {
-    v.store_unaligned(p);
-}
-using xsimd::exp;
-using xsimd::expm1;
-using xsimd::fma;
-using xsimd::select;
-using xsimd::tanh;
-
-template <class T, class A>
-inline T sum_lanes(const xsimd::batch<T, A>& v) noexcept {
-#if XSIMD_VERSION_MAJOR < 9
-    return xsimd::hadd(v);
-#else
-    return xsimd::reduce_add(v);
+    if constexpr (is_scalar<V>) return *p;
+#if CTNN_SIMD
+    else return V::load_unaligned(p);
 #endif
 }
+
+template <class V>
+inline void store(scalar_t<V>* p, const V& v) noexcept {
+    if constexpr (is_scalar<V>) *p = v;
+#if CTNN_SIMD
+    else v.store_unaligned(p);
+#endif
+}
+
+// a * b + c. For scalars plain arithmetic, not std::fma: without hardware FMA
+// std::fma is a slow library call, and -ffp-contract decides what may fuse.
+template <class V>
+inline V fma(const V& a, const V& b, const V& c) noexcept {
+    if constexpr (is_scalar<V>) return a * b + c;
+#if CTNN_SIMD
+    else return xsimd::fma(a, b, c);
+#endif
+}
+
+template <class V, class Condition>
+inline V select(const Condition& condition, const V& if_true, const V& if_false) noexcept {
+    if constexpr (is_scalar<V>) return condition ? if_true : if_false;
+#if CTNN_SIMD
+    else return xsimd::select(condition, if_true, if_false);
+#endif
+}
+
+template <class V>
+inline V exp(const V& x) noexcept {
+    if constexpr (is_scalar<V>) return std::exp(x);
+#if CTNN_SIMD
+    else return xsimd::exp(x);
+#endif
+}
+
+template <class V>
+inline V expm1(const V& x) noexcept {
+    if constexpr (is_scalar<V>) return std::expm1(x);
+#if CTNN_SIMD
+    else return xsimd::expm1(x);
+#endif
+}
+
+template <class V>
+inline V tanh(const V& x) noexcept {
+    if constexpr (is_scalar<V>) return std::tanh(x);
+#if CTNN_SIMD
+    else return xsimd::tanh(x);
+#endif
+}
+
+// The sum of a vector's lanes.
+template <class V>
+inline scalar_t<V> sum_lanes(const V& v) noexcept {
+    if constexpr (is_scalar<V>) return v;
+#if CTNN_SIMD
+#if XSIMD_VERSION_MAJOR < 9
+    else return xsimd::hadd(v);
+#else
+    else return xsimd::reduce_add(v);
+#endif
+#endif
+}
+
+// ---- which vectors the target has -------------------------------------------
+#if CTNN_SIMD
 
 namespace detail {
 // The first architecture of `List` (best first) whose batch of T has `Lanes` lanes.
@@ -119,16 +160,16 @@ struct first_with_lanes<T, Lanes, xsimd::arch_list<A, Rest...>> {
 };
 }  // namespace detail
 
-// The widest batch the target has for T.
+// The widest vector the target has for T.
 template <class T>
 using widest = xsimd::batch<T>;
 
-// The batch of T with exactly `Lanes` lanes on the best supported architecture
-// that has one (void if none): a Dense layer with 4 outputs uses 4 lanes of a
-// 128-bit register rather than 4 of 16 lanes of an AVX-512 one.
+// The vector of T with exactly `Lanes` lanes (T itself for one lane; void if
+// the target has none): a Dense layer with 4 outputs uses 4 lanes of a 128-bit
+// register rather than 4 of the 16 lanes of an AVX-512 one.
 template <class T, std::size_t Lanes>
-using with_lanes =
-    typename detail::first_with_lanes<T, Lanes, xsimd::supported_architectures>::type;
+using with_lanes = std::conditional_t<
+    Lanes == 1, T, typename detail::first_with_lanes<T, Lanes, xsimd::supported_architectures>::type>;
 
 #else
 
@@ -139,9 +180,37 @@ using with_lanes = std::conditional_t<Lanes == 1, T, void>;
 
 #endif
 
-// Lane counts the target offers for T, widest first (1 = scalar).
 template <class T>
 inline constexpr std::size_t max_lanes = lanes<widest<T>>;
+
+template <class T, std::size_t Lanes>
+inline constexpr bool has_lanes = !std::is_void_v<with_lanes<T, Lanes>>;
+
+// The lane counts 1, 2, 4, ..., max_lanes<T> that the target has a vector for.
+template <class T>
+inline constexpr auto available_lanes = [] {
+    constexpr auto check = []<std::size_t... E>(std::index_sequence<E...>) {
+        return std::array<bool, sizeof...(E)>{has_lanes<T, (std::size_t{1} << E)>...};
+    };
+    return check(std::make_index_sequence<std::bit_width(max_lanes<T>)>{});
+}();
+
+// The narrowest available vector with at least `n` lanes, else the widest.
+template <class T>
+constexpr std::size_t lanes_covering(std::size_t n) noexcept {
+    for (std::size_t e = 0; e < available_lanes<T>.size(); ++e)
+        if (available_lanes<T>[e] && (std::size_t{1} << e) >= n) return std::size_t{1} << e;
+    return max_lanes<T>;
+}
+
+// The widest available vector with at most `n` lanes (at least 1).
+template <class T>
+constexpr std::size_t lanes_within(std::size_t n) noexcept {
+    std::size_t best = 1;
+    for (std::size_t e = 0; e < available_lanes<T>.size(); ++e)
+        if (available_lanes<T>[e] && (std::size_t{1} << e) <= n) best = std::size_t{1} << e;
+    return best;
+}
 
 // The byte alignment of the parameter blocks: one SIMD register on the host,
 // alignof(T) on scalar targets, so a microcontroller spends no flash on padding.

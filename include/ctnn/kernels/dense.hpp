@@ -28,19 +28,6 @@
 
 namespace ctnn::kernels {
 
-// A vector of L lanes of T: the scalar itself for L == 1.
-template <class T, std::size_t L>
-using vector_of = std::conditional_t<L == 1, T, simd::with_lanes<T, L>>;
-
-// The lane count for a layer with `outputs` outputs: the narrowest available
-// vector that holds them all, else the widest.
-template <class T>
-constexpr std::size_t output_lanes(std::size_t outputs) noexcept {
-    std::size_t lanes = 1;
-    while (lanes < outputs && lanes < simd::max_lanes<T>) lanes *= 2;
-    return lanes;
-}
-
 // The room an activation buffer needs for `n` values: whole widest vectors.
 template <class T>
 constexpr std::size_t padded_size(std::size_t n) noexcept {
@@ -61,7 +48,6 @@ inline void dense_output_block(const T* __restrict w, const T* __restrict b,
     constexpr std::size_t L = simd::lanes<V>;
     constexpr std::size_t K = std::clamp<std::size_t>(fma_chains / Count, 1, In);
     using ctnn::detail::static_for;
-    using simd::fma;
     V acc[K][Count];
     static_for<K>([&](auto k) { static_for<Count>([&](auto v) { acc[k][v] = V(T(0)); }); });
 
@@ -71,14 +57,14 @@ inline void dense_output_block(const T* __restrict w, const T* __restrict b,
             const V xi(x[i + k]);
             const T* row = w + (i + k) * Out + First * L;
             static_for<Count>([&](auto v) {
-                acc[k][v] = fma(xi, simd::load<V>(row + v * L), acc[k][v]);
+                acc[k][v] = simd::fma(xi, simd::load<V>(row + v * L), acc[k][v]);
             });
         });
     }
     for (; i < In; ++i) {  // the In % K inputs left over
         const V xi(x[i]);
         const T* row = w + i * Out + First * L;
-        static_for<Count>([&](auto v) { acc[0][v] = fma(xi, simd::load<V>(row + v * L), acc[0][v]); });
+        static_for<Count>([&](auto v) { acc[0][v] = simd::fma(xi, simd::load<V>(row + v * L), acc[0][v]); });
     }
 
     static_for<Count>([&](auto v) {
@@ -94,16 +80,11 @@ inline void dense_output_block(const T* __restrict w, const T* __restrict b,
 template <std::size_t In, class Act, class T>
 inline void dense_dot(const T* __restrict w, const T* __restrict b, const T* __restrict x,
                       T* __restrict y) noexcept {
-    constexpr std::size_t L = [] {  // the widest vector that fits in In
-        std::size_t lanes = 1;
-        while (lanes * 2 <= In && lanes * 2 <= simd::max_lanes<T>) lanes *= 2;
-        return lanes;
-    }();
-    using V = vector_of<T, L>;
+    constexpr std::size_t L = simd::lanes_within<T>(In);
+    using V = simd::with_lanes<T, L>;
     constexpr std::size_t chunks = In / L;
     constexpr std::size_t K = std::clamp<std::size_t>(chunks, 1, 4);
     using ctnn::detail::static_for;
-    using simd::fma;
 
     V acc[K];
     static_for<K>([&](auto k) { acc[k] = V(T(0)); });
@@ -111,10 +92,10 @@ inline void dense_dot(const T* __restrict w, const T* __restrict b, const T* __r
     for (; c + K <= chunks; c += K) {
         static_for<K>([&](auto k) {
             const std::size_t at = (c + k) * L;
-            acc[k] = fma(simd::load<V>(x + at), simd::load<V>(w + at), acc[k]);
+            acc[k] = simd::fma(simd::load<V>(x + at), simd::load<V>(w + at), acc[k]);
         });
     }
-    for (; c < chunks; ++c) acc[0] = fma(simd::load<V>(x + c * L), simd::load<V>(w + c * L), acc[0]);
+    for (; c < chunks; ++c) acc[0] = simd::fma(simd::load<V>(x + c * L), simd::load<V>(w + c * L), acc[0]);
     static_for<K - 1>([&](auto k) { acc[0] += acc[k + 1]; });
     T sum = simd::sum_lanes(acc[0]);
     for (std::size_t i = chunks * L; i < In; ++i) sum += x[i] * w[i];
@@ -131,8 +112,8 @@ inline void dense_forward(const T* __restrict w, const T* __restrict b, const T*
     if constexpr (Out == 1) {
         detail::dense_dot<In, Act>(w, b, x, y);
     } else {
-        constexpr std::size_t L = output_lanes<T>(Out);
-        using V = vector_of<T, L>;
+        constexpr std::size_t L = simd::lanes_covering<T>(Out);
+        using V = simd::with_lanes<T, L>;
         constexpr std::size_t vectors = (Out + L - 1) / L;
         constexpr std::size_t per_pass = 8;  // output vectors held in registers at once
         ctnn::detail::static_for<(vectors + per_pass - 1) / per_pass>([&](auto pass) {

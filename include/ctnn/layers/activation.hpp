@@ -21,6 +21,7 @@ struct Activation {
     template <class T, std::size_t Width>
     struct bind {
         using value_type = T;
+        using activation = F;
         static constexpr std::size_t input_size = Width;
         static constexpr std::size_t output_size = Width;
         static constexpr std::size_t parameter_count = 0;

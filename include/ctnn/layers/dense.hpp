@@ -42,6 +42,7 @@ struct Dense {
     template <class T, std::size_t Width = In>
     struct bind {
         using value_type = T;
+        using activation = Act;
         static constexpr std::size_t input_size = In;
         static constexpr std::size_t output_size = Out;
         static constexpr std::size_t parameter_count = In * Out + Out;

@@ -1,0 +1,32 @@
+// The card's model built against <ctnn/core.hpp> alone, the way firmware uses
+// it: weights in a constexpr model (flash), no heap, no exceptions, no RTTI, no
+// iostream. tests/freestanding/check.sh compiles this with -fno-exceptions
+// -fno-rtti for the host and for Cortex-M4 and inspects the object's symbols.
+#include <ctnn/core.hpp>
+
+// With the scalar kernels (what a microcontroller uses) nothing may pull in
+// the streams. xsimd's own headers include <sstream>, so the SIMD build is
+// checked only for its symbols.
+#if !CTNN_SIMD && (defined(_GLIBCXX_IOSTREAM) || defined(_GLIBCXX_OSTREAM) || defined(_GLIBCXX_ISTREAM) || \
+                   defined(_GLIBCXX_SSTREAM) || defined(_GLIBCXX_STRING))
+#error "<ctnn/core.hpp> must not include iostream, sstream or string"
+#endif
+#if defined(__arm__) && CTNN_SIMD
+#error "the Cortex-M build must use the scalar kernels"
+#endif
+
+using Model = ctnn::Sequential<ctnn::Dense<33, 4, ctnn::ReLU>, ctnn::Dense<4, 4, ctnn::ReLU>,
+                               ctnn::Dense<4, 1, ctnn::Sigmoid>>;
+
+namespace {
+constexpr auto weights = [] {
+    std::array<float, Model::parameter_count> p{};
+    for (std::size_t k = 0; k < p.size(); ++k) p[k] = float(int(k % 13) - 6) / 16.f;
+    return p;
+}();
+constexpr Model model(weights);
+}  // namespace
+
+extern "C" float ctnn_card_infer(const float* x) {
+    return model(std::span<const float, Model::input_size>(x, Model::input_size))[0];
+}

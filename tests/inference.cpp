@@ -1,0 +1,130 @@
+// Inference: the card's model and the three benchmark models against an
+// independent double-precision forward pass (max abs error below 1e-5), the
+// input forms, batch predict, compile-time rejection of wrong-length braced
+// inputs, NaN propagation, no allocation, and concurrent calls on a const model.
+#include <array>
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include <ctnn/core.hpp>
+
+#include "support/allocation_counter.hpp"
+#include "support/reference.hpp"
+
+using namespace ctnn;
+
+using Card = Sequential<Dense<33, 4, ReLU>, Dense<4, 4, ReLU>, Dense<4, 1, Sigmoid>>;
+using Wide = Sequential<Dense<16, 64, ReLU>, Dense<64, 64, ReLU>, Dense<64, 1>>;
+using Mnist = Sequential<Dense<784, 128, ReLU>, Dense<128, 10, Softmax>>;
+using CardDouble = BasicSequential<double, Dense<33, 4, ReLU>, Dense<4, 4, ReLU>, Dense<4, 1, Sigmoid>>;
+
+TEST_CASE_TEMPLATE("models match an independent double-precision forward pass", Model, Card, Wide, Mnist,
+                   CardDouble) {
+    using T = typename Model::value_type;
+    auto m = std::make_unique<Model>(Seed{2024});
+    // Non-zero biases, so that the bias path is exercised too.
+    Rng rng(Seed{9});
+    detail::static_for<Model::layer_count>([&](auto i) {
+        for (T& b : m->template layer<i>().bias()) b = T(rng.uniform(-0.5, 0.5));
+    });
+    const auto xs = test::random_inputs<T, Model::input_size>(64, 11);
+    double worst = 0;
+    for (const auto& x : xs) {
+        const auto y = (*m)(x);
+        const auto want = test::forward<Model>(std::span<const T>(m->parameters()), x);
+        for (std::size_t j = 0; j < Model::output_size; ++j) worst = std::max(worst, std::abs(double(y[j]) - want[j]));
+    }
+    MESSAGE("max abs error " << worst);
+    CHECK(worst < (std::is_same_v<T, float> ? 1e-5 : 1e-12));
+}
+
+TEST_CASE("array, span, braced list and predict give the same result; batch predict too") {
+    Card m(Seed{4});
+    const auto xs = test::random_inputs<float, 33>(10, 3);
+    const auto y = m(xs[0]);
+    CHECK(m.predict(xs[0]) == y);
+    CHECK(m(std::span<const float, 33>(xs[0])) == y);
+    CHECK(m.predict(std::span<const float, 33>(xs[0])) == y);
+    const auto& x = xs[0];
+    CHECK(m({x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8], x[9], x[10], x[11], x[12], x[13], x[14], x[15],
+             x[16], x[17], x[18], x[19], x[20], x[21], x[22], x[23], x[24], x[25], x[26], x[27], x[28], x[29], x[30],
+             x[31], x[32]}) == y);
+
+    std::vector<std::array<float, 1>> ys(xs.size());
+    m.predict(xs, ys);
+    for (std::size_t k = 0; k < xs.size(); ++k) CHECK(ys[k] == m(xs[k]));
+}
+
+namespace {
+template <class M>
+concept takes_two_values = requires(const M& m) { m({1.f, 2.f}); };
+template <class M>
+concept takes_three_values = requires(const M& m) { m({1.f, 2.f, 3.f}); };
+template <class M>
+concept predicts_two_values = requires(const M& m) { m.predict({1.f, 2.f}); };
+template <class M>
+concept predicts_four_values = requires(const M& m) { m.predict({1.f, 2.f, 3.f, 4.f}); };
+}  // namespace
+
+TEST_CASE("a braced input of the wrong length does not compile") {
+    using Three = Sequential<Dense<3, 1>>;
+    static_assert(takes_three_values<Three>);
+    static_assert(!takes_two_values<Three>);
+    static_assert(!predicts_two_values<Three>);
+    static_assert(!predicts_four_values<Three>);
+    Three m;
+    CHECK(m({1.f, 2.f, 3.f}) == m(std::array<float, 3>{1.f, 2.f, 3.f}));
+}
+
+TEST_CASE("inference is noexcept and allocates nothing") {
+    const Mnist m(Seed{1});
+    const auto xs = test::random_inputs<float, 784>(4, 1);
+    std::vector<std::array<float, 10>> ys(xs.size());
+    static_assert(noexcept(m(xs[0])));
+    static_assert(noexcept(m.predict(xs[0])));
+    static_assert(noexcept(m.predict(std::span<const std::array<float, 784>>(xs), std::span<std::array<float, 10>>(ys))));
+    const long before = test::allocation_count();
+    float sink = 0;
+    for (const auto& x : xs) sink += m(x)[3];
+    m.predict(xs, ys);
+    CHECK(test::allocation_count() == before);
+    CHECK(std::isfinite(sink));
+}
+
+TEST_CASE("NaN and infinity in the input reach the output, without a crash") {
+    Card m(Seed{8});
+    std::array<float, 33> x{};
+    x[5] = std::numeric_limits<float>::quiet_NaN();
+    CHECK(std::isnan(m(x)[0]));
+    Sequential<Dense<4, 3, Softmax>> s(Seed{1});
+    const auto y = s({std::numeric_limits<float>::quiet_NaN(), 0.f, 0.f, 0.f});
+    for (float v : y) CHECK(std::isnan(v));
+    Sequential<Dense<1, 2, Tanh>> t(std::array<float, 4>{1, -1, 0, 0});
+    const auto z = t({std::numeric_limits<float>::infinity()});
+    CHECK(z[0] == 1.f);
+    CHECK(z[1] == -1.f);
+}
+
+TEST_CASE("concurrent calls on one const model give the same results as sequential ones") {
+    const Wide m(Seed{12});
+    const auto xs = test::random_inputs<float, 16>(256, 5);
+    std::vector<std::array<float, 1>> expected(xs.size());
+    m.predict(xs, expected);
+    std::atomic<int> mismatches{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] {
+            for (int round = 0; round < 50; ++round)
+                for (std::size_t k = 0; k < xs.size(); ++k)
+                    if (m(xs[k]) != expected[k]) ++mismatches;
+        });
+    for (auto& t : threads) t.join();
+    CHECK(mismatches.load() == 0);
+}

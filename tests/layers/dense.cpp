@@ -1,0 +1,100 @@
+// Dense: sizes and spelling, Keras' layout, Glorot initialization, and the
+// forward kernel against a double-precision reference for widths that are and
+// are not multiples of the vector width (heap-allocated models and inputs, so
+// AddressSanitizer sees any read past the parameters or the input).
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include <ctnn/core.hpp>
+
+#include "support/reference.hpp"
+
+using namespace ctnn;
+
+TEST_CASE("Dense spells itself and counts its parameters") {
+    static_assert(Dense<33, 4, ReLU>::name.view() == "ctnn::Dense<33, 4, ctnn::ReLU>");
+    static_assert(Dense<4, 1>::name.view() == "ctnn::Dense<4, 1, ctnn::Linear>");
+    static_assert(Dense<784, 128, Softmax>::name.view() == "ctnn::Dense<784, 128, ctnn::Softmax>");
+    using L = Dense<33, 4, ReLU>::bind<float>;
+    static_assert(L::parameter_count == 33 * 4 + 4 && L::state_count == 0);
+    static_assert(L::input_size == 33 && L::output_size == 4);
+    CHECK(L::kind.view() == "Dense");
+}
+
+TEST_CASE("the kernel view uses Keras' layout: element i * Out + j links input i to output j") {
+    Sequential<Dense<3, 2>> m;
+    for (std::size_t k = 0; k < m.parameters().size(); ++k) m.parameters()[k] = float(k);
+    auto kernel = m.layer<0>().kernel();
+    static_assert(decltype(kernel)::rows == 3 && decltype(kernel)::cols == 2);
+    CHECK(kernel(0, 0) == 0.f);
+    CHECK(kernel(0, 1) == 1.f);
+    CHECK(kernel(2, 1) == 5.f);
+    CHECK(kernel.span().size() == 6);
+    CHECK(m.layer<0>().bias()[0] == 6.f);
+    CHECK(m.layer<0>().bias()[1] == 7.f);
+    // y_j = sum_i x_i W(i, j) + b_j
+    const auto y = m({1.f, 10.f, 100.f});
+    CHECK(y[0] == 1 * 0 + 10 * 2 + 100 * 4 + 6);
+    CHECK(y[1] == 1 * 1 + 10 * 3 + 100 * 5 + 7);
+}
+
+TEST_CASE_TEMPLATE("Glorot uniform kernels and zero biases, as Keras", T, float, double) {
+    BasicSequential<T, Dense<200, 300>, Dense<300, 1>> m(Seed{3});
+    const auto kernel = m.template layer<0>().kernel().span();
+    const double limit = std::sqrt(6.0 / 500);
+    double lowest = 0, highest = 0, sum = 0, squares = 0;
+    for (T w : kernel) {
+        REQUIRE(std::abs(double(w)) <= limit);
+        lowest = std::min(lowest, double(w)), highest = std::max(highest, double(w));
+        sum += w, squares += double(w) * w;
+    }
+    const double n = double(kernel.size());
+    CHECK(lowest < -0.999 * limit);
+    CHECK(highest > 0.999 * limit);
+    CHECK(sum / n == doctest::Approx(0).epsilon(0.01 * limit));
+    CHECK(squares / n == doctest::Approx(limit * limit / 3).epsilon(0.01));  // variance of U[-a, a]
+    for (T b : m.template layer<0>().bias()) CHECK(b == 0);
+    const double limit1 = std::sqrt(6.0 / 301);
+    for (T w : m.template layer<1>().kernel().span()) REQUIRE(std::abs(double(w)) <= limit1);
+}
+
+namespace {
+
+template <class T, std::size_t In, std::size_t Out, class Act>
+void check_dense_forward() {
+    using Model = BasicSequential<T, Dense<In, Out, Act>>;
+    auto m = std::make_unique<Model>(Seed{In * 1000 + Out});
+    for (std::size_t j = 0; j < Out; ++j) m->template layer<0>().bias()[j] = T(0.01) * T(j);
+    const double tol = std::is_same_v<T, float> ? 2e-6 : 1e-13;
+    for (const auto& x : test::random_inputs<T, In>(5, unsigned(In + Out))) {
+        auto input = std::make_unique<T[]>(In);  // exactly In values on the heap
+        std::copy(x.begin(), x.end(), input.get());
+        const auto y = (*m)(std::span<const T, In>(input.get(), In));
+        const auto want = test::forward<Model>(std::span<const T>(m->parameters()), x);
+        for (std::size_t j = 0; j < Out; ++j) {
+            CAPTURE(j);
+            CHECK(std::abs(double(y[j]) - want[j]) <= tol * std::max(1.0, std::abs(want[j])));
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("Dense forward matches a double-precision reference for awkward widths", T, float, double) {
+    check_dense_forward<T, 1, 1, Linear>();
+    check_dense_forward<T, 1, 7, ReLU>();
+    check_dense_forward<T, 3, 5, Tanh>();
+    check_dense_forward<T, 33, 4, ReLU>();
+    check_dense_forward<T, 4, 1, Sigmoid>();
+    check_dense_forward<T, 5, 1, Linear>();
+    check_dense_forward<T, 40, 1, ELU>();
+    check_dense_forward<T, 17, 33, SELU>();
+    check_dense_forward<T, 9, 10, Softmax>();
+    check_dense_forward<T, 100, 10, Swish>();
+    check_dense_forward<T, 16, 64, ReLU>();
+    check_dense_forward<T, 7, 129, Linear>();
+    check_dense_forward<T, 300, 257, ReLU>();
+}

@@ -1,0 +1,100 @@
+// Sequential: the card's model as written, sizes, the two blocks (contiguous,
+// aligned, canonical order, empty state taking no space), seeds, and constexpr
+// construction from arrays.
+#include <array>
+#include <cstdint>
+
+#include <doctest/doctest.h>
+
+#include <ctnn/core.hpp>
+
+using namespace ctnn;
+
+using Card = ctnn::Sequential<ctnn::Dense<33,4,ctnn::ReLU>, ctnn::Dense<4,4,ctnn::ReLU>, ctnn::Dense<4,1,ctnn::Sigmoid>>;
+
+TEST_CASE("the card's model compiles as written and reports its sizes") {
+    static_assert(Card::input_size == 33);
+    static_assert(Card::output_size == 1);
+    static_assert(Card::parameter_count == 33 * 4 + 4 + 4 * 4 + 4 + 4 * 1 + 1);
+    static_assert(Card::parameter_count == 161);
+    static_assert(Card::state_count == 0);
+    static_assert(Card::layer_count == 3);
+    static_assert(std::is_same_v<Card, BasicSequential<float, Dense<33, 4, ReLU>, Dense<4, 4, ReLU>, Dense<4, 1, Sigmoid>>>);
+    static_assert(std::is_same_v<Card::value_type, float>);
+    static_assert(Card::name.view() ==
+                  "ctnn::Sequential<ctnn::Dense<33, 4, ctnn::ReLU>, ctnn::Dense<4, 4, ctnn::ReLU>, "
+                  "ctnn::Dense<4, 1, ctnn::Sigmoid>>");
+    static_assert(BasicSequential<double, Dense<2, 1>>::name.view() ==
+                  "ctnn::BasicSequential<double, ctnn::Dense<2, 1, ctnn::Linear>>");
+    CHECK(Card::parameter_offset<0> == 0);
+    CHECK(Card::parameter_offset<1> == 136);
+    CHECK(Card::parameter_offset<2> == 156);
+}
+
+TEST_CASE("parameters form one aligned block in Keras' get_weights() order") {
+    Card m(Seed{1});
+    const float* base = m.parameters().data();
+    CHECK(reinterpret_cast<std::uintptr_t>(base) % simd::block_alignment<float> == 0);
+    CHECK(m.layer<0>().kernel().span().data() == base);
+    CHECK(m.layer<0>().bias().data() == base + 132);
+    CHECK(m.layer<1>().kernel().span().data() == base + 136);
+    CHECK(m.layer<1>().bias().data() == base + 152);
+    CHECK(m.layer<2>().kernel().span().data() == base + 156);
+    CHECK(m.layer<2>().bias().data() == base + 160);
+    static_assert(decltype(m.parameters())::extent == 161);
+    static_assert(decltype(m.state())::extent == 0);
+    const Card& c = m;
+    static_assert(std::is_same_v<decltype(c.parameters()), std::span<const float, 161>>);
+    static_assert(std::is_same_v<decltype(c.layer<0>().bias()), std::span<const float, 4>>);
+#if CTNN_SIMD
+    CHECK(simd::block_alignment<float> == simd::max_lanes<float> * sizeof(float));
+    CHECK(simd::block_alignment<float> >= 16);
+#else
+    // Scalar targets align to alignof(T) only and spend nothing on padding or
+    // on the empty state block.
+    CHECK(simd::block_alignment<float> == alignof(float));
+    CHECK(sizeof(Card) == 161 * sizeof(float));
+#endif
+    // The empty state block takes no space; the padding is under one vector.
+    CHECK(sizeof(Card) < 161 * sizeof(float) + simd::block_alignment<float> + simd::max_lanes<float> * sizeof(float));
+}
+
+TEST_CASE("seeds determine the initial weights") {
+    Card a(Seed{42}), b(Seed{42}), c(Seed{43}), zero, zero_seed(Seed{0});
+    CHECK(std::ranges::equal(a.parameters(), b.parameters()));
+    CHECK_FALSE(std::ranges::equal(a.parameters(), c.parameters()));
+    CHECK(std::ranges::equal(zero.parameters(), zero_seed.parameters()));
+    // The same numbers on every platform: SplitMix64 from seed 42, U[-l, l)
+    // with l = sqrt(6 / 37), computed in double and rounded once to float
+    // (the values were computed independently in Python).
+    CHECK(a.parameters()[0] == 0x1.8e71f2p-3f);
+    CHECK(a.parameters()[1] == -0x1.187a4p-2f);
+    CHECK(a.parameters()[2] == -0x1.6d2ecp-3f);
+}
+
+namespace {
+constexpr auto ramp = [] {
+    std::array<float, Card::parameter_count> p{};
+    for (std::size_t k = 0; k < p.size(); ++k) p[k] = float(k % 7) * 0.125f - 0.375f;
+    return p;
+}();
+constexpr Card flash_model(ramp);  // a model constructed in a constant expression
+}  // namespace
+
+TEST_CASE("a constexpr model is built from arrays in a constant expression") {
+    static_assert(flash_model.parameters()[0] == -0.375f);
+    static_assert(flash_model.parameters()[160] == ramp[160]);
+    static_assert(flash_model.layer<2>().bias()[0] == ramp[160]);
+    Card runtime;
+    std::ranges::copy(ramp, runtime.parameters().begin());
+    std::array<float, 33> x{};
+    for (std::size_t i = 0; i < 33; ++i) x[i] = float(i) / 33.f - 0.5f;
+    CHECK(flash_model(x)[0] == runtime(x)[0]);
+
+    using WithDouble = BasicSequential<double, Dense<2, 2, Tanh>>;
+    constexpr WithDouble d(std::array<double, 6>{1, 2, 3, 4, 0.5, -0.5});
+    static_assert(d.layer<0>().kernel()(1, 0) == 3.0);
+    const auto y = d({1.0, 1.0});
+    CHECK(y[0] == doctest::Approx(std::tanh(4.5)));
+    CHECK(y[1] == doctest::Approx(std::tanh(5.5)));
+}
