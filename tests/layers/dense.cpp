@@ -3,6 +3,7 @@
 // are not multiples of the vector width (heap-allocated models and inputs, so
 // AddressSanitizer sees any read past the parameters or the input).
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -68,15 +69,25 @@ void check_dense_forward() {
     using Model = BasicSequential<T, Dense<In, Out, Act>>;
     auto m = std::make_unique<Model>(Seed{In * 1000 + Out});
     for (std::size_t j = 0; j < Out; ++j) m->template layer<0>().bias()[j] = T(0.01) * T(j);
-    const double tol = std::is_same_v<T, float> ? 2e-6 : 1e-13;
+    // Rounding error grows with the size of the terms summed, not of the result:
+    // allow 16 units of roundoff of sum_i |x_i W(i, j)| + |b_j| (activations here
+    // have slopes of at most about 1.1).
+    const double unit = std::numeric_limits<T>::epsilon() / 2;
+    const auto kernel = m->template layer<0>().kernel();
     for (const auto& x : test::random_inputs<T, In>(5, unsigned(In + Out))) {
         auto input = std::make_unique<T[]>(In);  // exactly In values on the heap
         std::copy(x.begin(), x.end(), input.get());
         const auto y = (*m)(std::span<const T, In>(input.get(), In));
         const auto want = test::forward<Model>(std::span<const T>(m->parameters()), x);
+        double magnitude = 0;  // the largest over outputs, as Softmax mixes them
+        for (std::size_t j = 0; j < Out; ++j) {
+            double terms = std::abs(double(m->template layer<0>().bias()[j]));
+            for (std::size_t i = 0; i < In; ++i) terms += std::abs(double(x[i]) * double(kernel(i, j)));
+            magnitude = std::max(magnitude, terms);
+        }
         for (std::size_t j = 0; j < Out; ++j) {
             CAPTURE(j);
-            CHECK(std::abs(double(y[j]) - want[j]) <= tol * std::max(1.0, std::abs(want[j])));
+            CHECK(std::abs(double(y[j]) - want[j]) <= 16 * unit * std::max(1.0, magnitude));
         }
     }
 }

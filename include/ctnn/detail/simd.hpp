@@ -92,9 +92,27 @@ inline void store(scalar_t<V>* p, const V& v) noexcept {
 // std::fma is a slow library call, and -ffp-contract decides what may fuse.
 template <class V>
 inline V fma(const V& a, const V& b, const V& c) noexcept {
-    if constexpr (is_scalar<V>) return a * b + c;
+    if constexpr (is_scalar<V>) {
+        return a * b + c;
+    }
 #if CTNN_SIMD
-    else return xsimd::fma(a, b, c);
+#if defined(__FMA__)
+    // xsimd 8.1 gives 128- and 256-bit batches to its SSE/AVX architectures when
+    // AVX-512 is the default, and their fma is a multiply then an add in separate
+    // functions, which clang does not fuse. The FMA instruction is there: use it.
+    else if constexpr (sizeof(V) == 16 && std::is_same_v<scalar_t<V>, float>) {
+        return V(_mm_fmadd_ps(a, b, c));
+    } else if constexpr (sizeof(V) == 16 && std::is_same_v<scalar_t<V>, double>) {
+        return V(_mm_fmadd_pd(a, b, c));
+    } else if constexpr (sizeof(V) == 32 && std::is_same_v<scalar_t<V>, float>) {
+        return V(_mm256_fmadd_ps(a, b, c));
+    } else if constexpr (sizeof(V) == 32 && std::is_same_v<scalar_t<V>, double>) {
+        return V(_mm256_fmadd_pd(a, b, c));
+    }
+#endif
+    else {
+        return xsimd::fma(a, b, c);
+    }
 #endif
 }
 

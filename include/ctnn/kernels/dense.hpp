@@ -11,7 +11,8 @@
 // - independent accumulators: a single FMA chain runs at the FMA latency (4
 //   cycles), so about 8 chains are kept in flight: several per output vector
 //   when there are few (inputs split round-robin), one each when there are many;
-// - Out == 1: a dot product vectorized over inputs instead.
+// - Out == 1: a dot product vectorized over inputs instead;
+// - no vectors at all (scalar build, Cortex-M): the weights in memory order.
 //
 // Memory contract (the model guarantees both): reads of W and b may run up to
 // max_lanes - 1 elements past the end of the bias, into the rest of the
@@ -20,6 +21,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 
 #include "../activation.hpp"
@@ -40,6 +42,24 @@ inline constexpr std::size_t fma_chains = 8;
 
 namespace detail {
 
+// The sum of K accumulators, at(0) + ... + at(K - 1), added pairwise so that
+// the chains join in log2(K) dependent additions. Indices are compile-time
+// constants (a runtime loop here made g++ keep the accumulators in memory).
+template <std::size_t K, class At>
+inline auto pairwise_sum(At at) noexcept {
+    using ctnn::detail::static_for;
+    static_for<std::bit_width(K - 1)>([&](auto level) {
+        constexpr std::size_t step = std::size_t{1} << level;
+        static_for<(K + 2 * step - 1) / (2 * step)>([&](auto pair) {
+            constexpr std::size_t k = pair * 2 * step;
+            using first = std::integral_constant<std::size_t, k>;
+            using second = std::integral_constant<std::size_t, k + step>;
+            if constexpr (k + step < K) at(first{}) += at(second{});
+        });
+    });
+    return at(std::integral_constant<std::size_t, 0>{});
+}
+
 // Outputs [First * L, (First + Count) * L) of a Dense layer.
 template <class V, std::size_t In, std::size_t Out, std::size_t First, std::size_t Count,
           class Act, class T>
@@ -49,7 +69,8 @@ inline void dense_output_block(const T* __restrict w, const T* __restrict b,
     constexpr std::size_t K = std::clamp<std::size_t>(fma_chains / Count, 1, In);
     using ctnn::detail::static_for;
     V acc[K][Count];
-    static_for<K>([&](auto k) { static_for<Count>([&](auto v) { acc[k][v] = V(T(0)); }); });
+    static_for<Count>([&](auto v) { acc[0][v] = simd::load<V>(b + (First + v) * L); });  // chain 0 starts at the bias
+    static_for<K - 1>([&](auto k) { static_for<Count>([&](auto v) { acc[k + 1][v] = V(T(0)); }); });
 
     std::size_t i = 0;
     for (; i + K <= In; i += K) {
@@ -68,9 +89,7 @@ inline void dense_output_block(const T* __restrict w, const T* __restrict b,
     }
 
     static_for<Count>([&](auto v) {
-        V sum = acc[0][v];
-        static_for<K - 1>([&](auto k) { sum += acc[k + 1][v]; });
-        sum += simd::load<V>(b + (First + v) * L);
+        V sum = pairwise_sum<K>([&](auto k) -> V& { return acc[k][v]; });
         if constexpr (ElementwiseActivation<Act>) sum = Act::apply(sum);
         simd::store(y + (First + v) * L, sum);
     });
@@ -96,12 +115,29 @@ inline void dense_dot(const T* __restrict w, const T* __restrict b, const T* __r
         });
     }
     for (; c < chunks; ++c) acc[0] = simd::fma(simd::load<V>(x + c * L), simd::load<V>(w + c * L), acc[0]);
-    static_for<K - 1>([&](auto k) { acc[0] += acc[k + 1]; });
-    T sum = simd::sum_lanes(acc[0]);
+    T sum = simd::sum_lanes(pairwise_sum<K>([&](auto k) -> V& { return acc[k]; }));
     for (std::size_t i = chunks * L; i < In; ++i) sum += x[i] * w[i];
     sum += b[0];
     if constexpr (ElementwiseActivation<Act>) sum = Act::apply(sum);
     y[0] = sum;
+}
+
+// Without vectors: the weights in memory order (inputs outside, all outputs
+// inside), which streams them once, sequentially, as a microcontroller wants.
+template <std::size_t In, std::size_t Out, class Act, class T>
+inline void dense_scalar(const T* __restrict w, const T* __restrict b, const T* __restrict x,
+                         T* __restrict y) noexcept {
+    T acc[Out];
+    for (std::size_t j = 0; j < Out; ++j) acc[j] = b[j];
+    for (std::size_t i = 0; i < In; ++i) {
+        const T xi = x[i];
+        const T* row = w + i * Out;
+        for (std::size_t j = 0; j < Out; ++j) acc[j] = simd::fma(xi, row[j], acc[j]);
+    }
+    for (std::size_t j = 0; j < Out; ++j) {
+        if constexpr (ElementwiseActivation<Act>) y[j] = Act::apply(acc[j]);
+        else y[j] = acc[j];
+    }
 }
 
 }  // namespace detail
@@ -111,6 +147,8 @@ inline void dense_forward(const T* __restrict w, const T* __restrict b, const T*
                           T* __restrict y) noexcept {
     if constexpr (Out == 1) {
         detail::dense_dot<In, Act>(w, b, x, y);
+    } else if constexpr (simd::max_lanes<T> == 1) {
+        detail::dense_scalar<In, Out, Act>(w, b, x, y);
     } else {
         constexpr std::size_t L = simd::lanes_covering<T>(Out);
         using V = simd::with_lanes<T, L>;
