@@ -25,7 +25,17 @@
 //   after the first output_size, and may read past the end of its parameters
 //   within the block's padding (kernels/dense.hpp);
 // - `view(params, state)`: the user's typed access to its weights
-//   (`model.layer<I>().kernel()`), for P = T or const T.
+//   (`model.layer<I>().kernel()`), for P = T or const T;
+// - for training, over a batch of n samples stored row after row:
+//   `scratch_per_sample`, the values per sample it keeps between its forward
+//   and backward passes; `forward_train(params, state, x, y, scratch, n, rng)`
+//   (training mode: may update state, may draw from rng); and
+//   `backward<FromLogits>(params, state, x, y, scratch, dy, dx, dparams, n)`,
+//   which takes dy = dL/dy (dL/d(pre-activation) when FromLogits, the loss
+//   having been fused with the activation), may overwrite dy, writes the
+//   parameter gradients to dparams (same layout as params) and, unless dx is
+//   null, dL/dx to dx. All buffers may be read and written up to
+//   simd::max_lanes<T> values past their end (the trainer pads them).
 // Layers keep no state of their own: the model owns all numbers.
 #pragma once
 

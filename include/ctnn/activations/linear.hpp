@@ -12,6 +12,12 @@ struct Linear {
     static V apply(V x) noexcept {
         return x;
     }
+
+    // d apply / dx, given x and y = apply(x).
+    template <class V>
+    static V derivative(V, V) noexcept {
+        return simd::splat<V>(1);
+    }
 };
 
 }  // namespace ctnn

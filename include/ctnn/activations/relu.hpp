@@ -14,6 +14,12 @@ struct ReLU {
     static V apply(V x) noexcept {
         return simd::select(x < simd::splat<V>(0), simd::splat<V>(0), x);
     }
+
+    // 1 where x > 0, else 0 (0 at the kink, as TensorFlow and PyTorch).
+    template <class V>
+    static V derivative(V x, V) noexcept {
+        return simd::select(x > simd::splat<V>(0), simd::splat<V>(1), simd::splat<V>(0));
+    }
 };
 
 }  // namespace ctnn

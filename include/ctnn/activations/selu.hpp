@@ -15,6 +15,12 @@ struct SELU {
         return simd::splat<V>(scale) *
                simd::select(x > simd::splat<V>(0), x, simd::splat<V>(alpha) * simd::expm1(x));
     }
+
+    // scale for x > 0, else scale * alpha * exp(x) = y + scale * alpha.
+    template <class V>
+    static V derivative(V x, V y) noexcept {
+        return simd::select(x > simd::splat<V>(0), simd::splat<V>(scale), y + simd::splat<V>(scale * alpha));
+    }
 };
 
 }  // namespace ctnn

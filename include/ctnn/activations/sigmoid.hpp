@@ -13,6 +13,12 @@ struct Sigmoid {
     static V apply(V x) noexcept {
         return simd::splat<V>(1) / (simd::splat<V>(1) + simd::exp(-x));
     }
+
+    // y (1 - y).
+    template <class V>
+    static V derivative(V, V y) noexcept {
+        return y * (simd::splat<V>(1) - y);
+    }
 };
 
 }  // namespace ctnn

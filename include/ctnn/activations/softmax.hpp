@@ -25,6 +25,15 @@ struct Softmax {
         const T scale = T(1) / sum;  // a NaN input made sum NaN
         for (std::size_t i = 0; i < N; ++i) x[i] *= scale;
     }
+
+    // Backward through Softmax for one sample: given y and g = dL/dy, writes
+    // dL/dx = y * (g - sum_j g_j y_j) into g.
+    template <class T, std::size_t N>
+    static void backward_vector(const T* y, T* g) noexcept {
+        T dot = 0;
+        for (std::size_t j = 0; j < N; ++j) dot += g[j] * y[j];
+        for (std::size_t j = 0; j < N; ++j) g[j] = y[j] * (g[j] - dot);
+    }
 };
 
 }  // namespace ctnn

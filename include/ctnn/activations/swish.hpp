@@ -13,6 +13,13 @@ struct Swish {
     static V apply(V x) noexcept {
         return x * Sigmoid::apply(x);
     }
+
+    // s (1 + x (1 - s)) with s = sigmoid(x).
+    template <class V>
+    static V derivative(V x, V) noexcept {
+        const V s = Sigmoid::apply(x);
+        return s * (simd::splat<V>(1) + x * (simd::splat<V>(1) - s));
+    }
 };
 
 }  // namespace ctnn

@@ -12,6 +12,12 @@ struct Tanh {
     static V apply(V x) noexcept {
         return simd::tanh(x);
     }
+
+    // 1 - y^2.
+    template <class V>
+    static V derivative(V, V y) noexcept {
+        return simd::splat<V>(1) - y * y;
+    }
 };
 
 }  // namespace ctnn

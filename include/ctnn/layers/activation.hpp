@@ -36,6 +36,26 @@ struct Activation {
             activate<F, T, Width>(y);
         }
 
+        // ---- training (layer.hpp); the input x serves as the derivative's argument ----
+        static constexpr std::size_t scratch_per_sample = 0;
+
+        static void forward_train(const T*, T*, const T* x, T* y, T*, std::size_t n, Rng&) noexcept {
+            for (std::size_t k = 0; k < n * Width; ++k) y[k] = x[k];
+            for (std::size_t r = 0; r < n; ++r) activate<F, T, Width>(y + r * Width);
+        }
+
+        template <bool FromLogits>
+        static void backward(const T*, const T*, const T* x, const T* y, const T*, T* dy, T* dx, T*,
+                             std::size_t n) noexcept {
+            if (dx == nullptr) return;
+            if constexpr (!FromLogits && ElementwiseActivation<F>) {
+                for (std::size_t k = 0; k < n * Width; ++k) dy[k] *= F::derivative(x[k], y[k]);
+            } else if constexpr (!FromLogits) {
+                for (std::size_t r = 0; r < n; ++r) F::template backward_vector<T, Width>(y + r * Width, dy + r * Width);
+            }
+            for (std::size_t k = 0; k < n * Width; ++k) dx[k] = dy[k];
+        }
+
         template <class P>
         static constexpr EmptyView view(P*, P*) noexcept {
             return {};

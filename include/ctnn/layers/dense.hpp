@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstddef>
 #include <span>
+#include <type_traits>
 
 #include "../activation.hpp"
 #include "../activations/linear.hpp"
@@ -58,6 +59,63 @@ struct Dense {
 
         static void forward(const T* params, const T*, const T* x, T* y) noexcept {
             kernels::dense_forward<T, In, Out, Act>(params, params + In * Out, x, y);
+        }
+
+        // ---- training, over n samples stored row after row (layer.hpp) ----
+        // Scratch: the pre-activations z, kept for the activation's derivative
+        // (none for Linear, where y is z).
+        static constexpr std::size_t scratch_per_sample = std::is_same_v<Act, Linear> ? 0 : Out;
+
+        static void forward_train(const T* params, T*, const T* x, T* y, T* scratch, std::size_t n,
+                                  Rng&) noexcept {
+            T* z = scratch_per_sample ? scratch : y;
+            // Row by row with the inference kernel, which may write up to a
+            // vector past each row: rows are done in order and buffers are padded.
+            for (std::size_t r = 0; r < n; ++r)
+                kernels::dense_forward<T, In, Out, Linear>(params, params + In * Out, x + r * In, z + r * Out);
+            if constexpr (ElementwiseActivation<Act> && !std::is_same_v<Act, Linear>) {
+                for (std::size_t k = 0; k < n * Out; ++k) y[k] = Act::apply(z[k]);
+            } else if constexpr (!ElementwiseActivation<Act>) {
+                for (std::size_t k = 0; k < n * Out; ++k) y[k] = z[k];
+                for (std::size_t r = 0; r < n; ++r) Act::template apply_vector<T, Out>(y + r * Out);
+            }
+        }
+
+        // dy holds dL/dy (dL/dz when FromLogits: the loss was fused with the
+        // activation) and is overwritten with dL/dz. Writes dL/dW and dL/db to
+        // dparams and, unless dx is null (the first layer), dL/dx to dx.
+        template <bool FromLogits>
+        static void backward(const T* params, const T*, const T* x, const T* y, const T* scratch, T* dy, T* dx,
+                             T* dparams, std::size_t n) noexcept {
+            if constexpr (!FromLogits && ElementwiseActivation<Act> && !std::is_same_v<Act, Linear>) {
+                for (std::size_t k = 0; k < n * Out; ++k) dy[k] *= Act::derivative(scratch[k], y[k]);
+            } else if constexpr (!FromLogits && !ElementwiseActivation<Act>) {
+                for (std::size_t r = 0; r < n; ++r) Act::template backward_vector<T, Out>(y + r * Out, dy + r * Out);
+            }
+            const T* __restrict dz = dy;
+            T* __restrict dw = dparams;
+            T* __restrict db = dparams + In * Out;
+            for (std::size_t k = 0; k < In * Out + Out; ++k) dw[k] = T(0);
+            for (std::size_t r = 0; r < n; ++r) {
+                const T* __restrict dz_row = dz + r * Out;
+                for (std::size_t i = 0; i < In; ++i) {
+                    const T xi = x[r * In + i];
+                    T* __restrict dw_row = dw + i * Out;
+                    for (std::size_t j = 0; j < Out; ++j) dw_row[j] += xi * dz_row[j];
+                }
+                for (std::size_t j = 0; j < Out; ++j) db[j] += dz_row[j];
+            }
+            if (dx != nullptr) {
+                for (std::size_t r = 0; r < n; ++r) {
+                    const T* __restrict dz_row = dz + r * Out;
+                    for (std::size_t i = 0; i < In; ++i) {
+                        const T* __restrict w_row = params + i * Out;
+                        T sum = 0;
+                        for (std::size_t j = 0; j < Out; ++j) sum += dz_row[j] * w_row[j];
+                        dx[r * In + i] = sum;
+                    }
+                }
+            }
         }
 
         template <class P>

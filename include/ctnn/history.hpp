@@ -1,0 +1,95 @@
+// History: what fit() returns, as Keras' History: one value per epoch run for
+// "loss", each metric by its Keras name, and the "val_" ones; best_epoch and
+// stopped_epoch (0-based, -1 when not applicable) for EarlyStopping; why
+// training stopped early, if it did; to_csv() for plotting.
+#pragma once
+
+#include <cstddef>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "error.hpp"
+#include "logs.hpp"
+
+namespace ctnn {
+
+class History {
+public:
+    int best_epoch = -1;
+    int stopped_epoch = -1;
+    // Empty unless training ended before its last epoch for a reason other than
+    // a callback's decision: e.g. a loss that became NaN or infinite.
+    std::string stop_reason;
+
+    // The values of one key, one per epoch run.
+    const std::vector<double>& operator[](std::string_view key) const {
+        for (const auto& [name, values] : series_)
+            if (name == key) return values;
+        throw Error("History has no key \"" + std::string(key) + "\"; the keys are: " + detail::list_names(keys()));
+    }
+    bool contains(std::string_view key) const noexcept {
+        for (const auto& entry : series_)
+            if (entry.first == key) return true;
+        return false;
+    }
+    std::vector<std::string> keys() const {
+        std::vector<std::string> out;
+        for (const auto& entry : series_) out.push_back(entry.first);
+        return out;
+    }
+    // The number of epochs recorded.
+    std::size_t epochs() const noexcept { return series_.empty() ? 0 : series_.front().second.size(); }
+
+    void append(const Logs& logs) {
+        for (const auto& [name, value] : logs.entries()) {
+            bool found = false;
+            for (auto& entry : series_)
+                if (entry.first == name) {
+                    entry.second.push_back(value);
+                    found = true;
+                }
+            if (!found) series_.emplace_back(name, std::vector<double>{value});
+        }
+    }
+
+    // Writes "epoch,<key>,..." and one row per epoch (1-based epochs, as a
+    // plot's x axis), all digits needed to read the doubles back exactly.
+    // Written to a temporary file, then renamed: a failed write keeps the old file.
+    void to_csv(const std::string& path) const {
+        const std::string temporary = path + ".tmp";
+        {
+            std::ofstream out(temporary, std::ios::trunc);
+            if (!out) throw Error("History::to_csv: cannot open " + temporary + " for writing");
+            out << "epoch";
+            for (const auto& entry : series_) out << ',' << entry.first;
+            out << '\n';
+            char number[32];
+            for (std::size_t e = 0; e < epochs(); ++e) {
+                out << e + 1;
+                for (const auto& entry : series_) {
+                    std::snprintf(number, sizeof number, "%.17g", entry.second[e]);
+                    out << ',' << number;
+                }
+                out << '\n';
+            }
+            out.flush();
+            if (!out) {
+                std::remove(temporary.c_str());
+                throw Error("History::to_csv: writing " + temporary + " failed");
+            }
+        }
+        if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+            std::remove(temporary.c_str());
+            throw Error("History::to_csv: cannot rename " + temporary + " to " + path);
+        }
+    }
+
+private:
+    std::vector<std::pair<std::string, std::vector<double>>> series_;
+};
+
+}  // namespace ctnn

@@ -1,0 +1,262 @@
+// compile() and Trainer: the one generic trainer, Keras' compile/fit/evaluate.
+//
+//   auto trainer = ctnn::compile(model, ctnn::Adam{}, ctnn::BinaryCrossentropy{}, ctnn::BinaryAccuracy{});
+//   ctnn::History history = trainer.fit(train, {.batch_size = 32, .epochs = 10, .validation_data = &valid});
+//   ctnn::Logs scores = trainer.evaluate(valid);   // scores["loss"], scores["binary_accuracy"]
+//
+// Keras' rules (shared/KERAS.md): ceil(N / batch) steps per epoch with the last
+// partial batch kept; the rows reshuffled every epoch from the seed; the
+// epoch's loss and metrics are sample-weighted means over its batches in
+// training mode; validation once per epoch in inference mode;
+// validation_split takes the last rows before any shuffling. The trainer owns
+// the gradient block, the optimizer's state and the pass's buffers; a training
+// step allocates nothing.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <iostream>
+#include <span>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "backprop.hpp"
+#include "callback.hpp"
+#include "dataset.hpp"
+#include "error.hpp"
+#include "history.hpp"
+#include "logs.hpp"
+#include "loss.hpp"
+#include "metric.hpp"
+#include "optimizer.hpp"
+#include "progress.hpp"
+#include "random.hpp"
+
+namespace ctnn {
+
+namespace detail {
+
+// An index uniform on [0, n), without modulo bias: draws past the largest
+// multiple of n are rejected.
+inline std::size_t uniform_index(Rng& rng, std::size_t n) noexcept {
+    const std::uint64_t bound = n;
+    const std::uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
+    std::uint64_t r = rng.next();
+    while (r >= limit) r = rng.next();
+    return static_cast<std::size_t>(r % bound);
+}
+
+// Fisher-Yates with the library's generator: the same order everywhere.
+inline void shuffle(std::vector<std::size_t>& indices, Rng& rng) noexcept {
+    for (std::size_t i = indices.size(); i > 1; --i) std::swap(indices[i - 1], indices[uniform_index(rng, i)]);
+}
+
+template <class T>
+bool all_finite(std::span<const T> values) noexcept {
+    T probe = 0;  // x * 0 is NaN exactly when x is NaN or infinite
+    for (T v : values) probe += v * T(0);
+    return probe == T(0);
+}
+
+}  // namespace detail
+
+template <class Model, class Opt, Loss L, Metric... Ms>
+    requires Optimizer<Opt, typename Model::value_type>
+class Trainer {
+public:
+    using T = typename Model::value_type;
+    static constexpr std::size_t input_size = Model::input_size;
+    static constexpr std::size_t output_size = Model::output_size;
+    using Data = Dataset<T, input_size, output_size>;
+
+    // fit's options, Keras' names and defaults, in this order.
+    struct Options {
+        std::size_t batch_size = 32;
+        std::size_t epochs = 1;
+        const Data* validation_data = nullptr;
+        double validation_split = 0.0;
+        bool shuffle = true;
+        std::uint64_t seed = 0;
+        int verbose = 1;
+    };
+
+    Trainer(Model& model, Opt optimizer, L loss, Ms... metrics)
+        : model_(&model),
+          optimizer_(optimizer),
+          loss_(loss),
+          metrics_(metrics...),
+          optimizer_state_(optimizer.template make_state<T>(Model::parameter_count)),
+          gradient_(Model::parameter_count) {}
+
+    Model& model() noexcept { return *model_; }
+    const Opt& optimizer() const noexcept { return optimizer_; }
+    auto& optimizer_state() noexcept { return optimizer_state_; }
+    // Where progress goes (std::cerr by default); a live bar only on a terminal.
+    void set_progress_stream(std::ostream& out) noexcept { progress_stream_ = &out; }
+
+    // Trains the model; returns the History. Callbacks are used in place (an
+    // lvalue can be inspected afterwards).
+    template <class... Callbacks>
+        requires(Callback<std::remove_cvref_t<Callbacks>, T> && ...)
+    History fit(const Data& data, const Options& options = {}, Callbacks&&... callbacks) {
+        if (options.batch_size == 0) throw Error("fit: batch_size is 0; expected at least 1");
+        if (!(options.validation_split >= 0.0 && options.validation_split < 1.0))
+            throw Error("fit: validation_split is " + std::to_string(options.validation_split) +
+                        "; expected a fraction in [0, 1)");
+        check_dataset(data, "fit: the training data");
+
+        Data split_train, split_valid;
+        const Data* train = &data;
+        const Data* valid = options.validation_data;
+        if (valid == nullptr && options.validation_split > 0.0) {
+            const auto split_at = static_cast<std::size_t>(std::floor(double(data.size()) * (1.0 - options.validation_split)));
+            if (split_at == 0 || split_at == data.size())
+                throw Error("fit: validation_split = " + std::to_string(options.validation_split) + " of " +
+                            std::to_string(data.size()) + " rows leaves " +
+                            (split_at == 0 ? "no training rows" : "no validation rows") +
+                            "; expected both parts non-empty");
+            split_train.x.assign(data.x.begin(), data.x.begin() + split_at);
+            split_train.y.assign(data.y.begin(), data.y.begin() + split_at);
+            split_valid.x.assign(data.x.begin() + split_at, data.x.end());
+            split_valid.y.assign(data.y.begin() + split_at, data.y.end());
+            train = &split_train;
+            valid = &split_valid;
+        }
+        if (valid != nullptr) check_dataset(*valid, "fit: the validation data");
+
+        const std::size_t rows = train->size();
+        const std::size_t batch = std::min(options.batch_size, rows);
+        const std::size_t steps = (rows + options.batch_size - 1) / options.batch_size;
+        Backprop<Model, L> pass(loss_, batch);
+        Rng shuffle_rng(Seed{options.seed});
+        Rng layer_rng(Seed{options.seed ^ 0xD1B54A32D192ED03ull});  // dropout masks: a stream of their own
+        std::vector<std::size_t> order(rows);
+        for (std::size_t r = 0; r < rows; ++r) order[r] = r;
+
+        History history;
+        TrainingContext<T> context{std::span<T>(model_->parameters()), std::span<T>(model_->state()), history,
+                                   false, options.verbose};
+        const bool live = progress_stream_ == &std::cerr && Progress::stderr_is_terminal();
+        Progress progress(*progress_stream_, options.verbose, live);
+        Logs logs;
+        (detail::call_train_begin(callbacks, context), ...);
+
+        for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
+            const int e = static_cast<int>(epoch);
+            (detail::call_epoch_begin(callbacks, e, context), ...);
+            if (options.shuffle) detail::shuffle(order, shuffle_rng);
+            progress.begin_epoch(e, static_cast<int>(options.epochs), steps);
+
+            double loss_sum = 0;
+            std::array<double, sizeof...(Ms)> metric_sums{};
+            std::size_t seen = 0;
+            for (std::size_t step = 0; step < steps; ++step) {
+                const std::size_t begin = step * options.batch_size;
+                const std::size_t n = std::min(options.batch_size, rows - begin);
+                for (std::size_t r = 0; r < n; ++r) {
+                    const std::size_t row = order[begin + r];
+                    std::copy(train->x[row].begin(), train->x[row].end(), pass.inputs() + r * input_size);
+                    std::copy(train->y[row].begin(), train->y[row].end(), pass.targets() + r * output_size);
+                }
+                const double loss = pass.run(*model_, n, std::span<T, Model::parameter_count>(gradient_), layer_rng);
+                if (!std::isfinite(loss) || !detail::all_finite(std::span<const T>(gradient_))) {
+                    history.stop_reason = "epoch " + std::to_string(epoch + 1) + "/" + std::to_string(options.epochs) +
+                                          ", step " + std::to_string(step + 1) + "/" + std::to_string(steps) +
+                                          ": the " + (std::isfinite(loss) ? "gradient" : "loss") + " is " +
+                                          (std::isfinite(loss) ? "not finite" : std::to_string(loss)) +
+                                          "; training stopped, the model keeps its weights from before this step";
+                    progress.message("ctnn: " + history.stop_reason);
+                    break;
+                }
+                optimizer_.step(std::span<T>(model_->parameters()), std::span<const T>(gradient_), optimizer_state_);
+
+                loss_sum += loss * double(n);
+                accumulate_metrics(pass.predictions(), pass.targets(), n, metric_sums);
+                seen += n;
+                progress.step(step + 1, epoch_logs(loss_sum, metric_sums, seen));
+            }
+            if (!history.stop_reason.empty()) break;
+
+            logs = epoch_logs(loss_sum, metric_sums, seen);
+            if (valid != nullptr) {
+                const Logs validation = evaluate_rows(*valid);
+                for (const auto& [name, value] : validation.entries()) logs.set("val_" + name, value);
+            }
+            history.append(logs);
+            progress.end_epoch(logs);
+            (detail::call_epoch_end(callbacks, e, logs, context), ...);
+            if (context.stop_training) break;
+        }
+        (detail::call_train_end(callbacks, logs, context), ...);
+        return history;
+    }
+
+    // The loss and metrics over a data set, in inference mode, by Keras name.
+    Logs evaluate(const Data& data) const {
+        check_dataset(data, "evaluate: the data");
+        return evaluate_rows(data);
+    }
+
+    // The model's outputs for each row.
+    std::vector<std::array<T, output_size>> predict(std::span<const std::array<T, input_size>> xs) const {
+        std::vector<std::array<T, output_size>> ys(xs.size());
+        model_->predict(xs, ys);
+        return ys;
+    }
+    void predict(std::span<const std::array<T, input_size>> xs, std::span<std::array<T, output_size>> ys) const {
+        if (xs.size() != ys.size())
+            throw Error("predict: " + std::to_string(xs.size()) + " inputs but room for " + std::to_string(ys.size()) +
+                        " outputs; expected the same number");
+        model_->predict(xs, ys);
+    }
+
+private:
+    void accumulate_metrics(const T* p, const T* y, std::size_t n,
+                            std::array<double, sizeof...(Ms)>& sums) const noexcept {
+        for (std::size_t r = 0; r < n; ++r)
+            [&]<std::size_t... I>(std::index_sequence<I...>) {
+                ((sums[I] += std::get<I>(metrics_).value(p + r * output_size, y + r * output_size, output_size)), ...);
+            }(std::index_sequence_for<Ms...>{});
+    }
+
+    Logs epoch_logs(double loss_sum, const std::array<double, sizeof...(Ms)>& sums, std::size_t seen) const {
+        Logs logs;
+        logs.set("loss", seen ? loss_sum / double(seen) : 0.0);
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (logs.set(std::tuple_element_t<I, std::tuple<Ms...>>::name.view(), seen ? sums[I] / double(seen) : 0.0), ...);
+        }(std::index_sequence_for<Ms...>{});
+        return logs;
+    }
+
+    Logs evaluate_rows(const Data& data) const {
+        double loss_sum = 0;
+        std::array<double, sizeof...(Ms)> sums{};
+        for (std::size_t r = 0; r < data.size(); ++r) {
+            const std::array<T, output_size> p = (*model_)(data.x[r]);
+            loss_sum += loss_.value(p.data(), data.y[r].data(), output_size);
+            accumulate_metrics(p.data(), data.y[r].data(), 1, sums);
+        }
+        return epoch_logs(loss_sum, sums, data.size());
+    }
+
+    Model* model_;
+    Opt optimizer_;
+    L loss_;
+    std::tuple<Ms...> metrics_;
+    typename Opt::template State<T> optimizer_state_;
+    std::vector<T> gradient_;
+    std::ostream* progress_stream_ = &std::cerr;
+};
+
+// Keras' model.compile(optimizer, loss, metrics): a Trainer for this model.
+template <class Model, class Opt, Loss L, Metric... Ms>
+Trainer<Model, Opt, L, Ms...> compile(Model& model, Opt optimizer, L loss, Ms... metrics) {
+    return Trainer<Model, Opt, L, Ms...>(model, optimizer, loss, metrics...);
+}
+
+}  // namespace ctnn

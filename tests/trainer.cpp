@@ -1,0 +1,280 @@
+// The trainer with Keras' semantics: learning, History keys and lengths, the
+// last partial batch, validation_split, sample-weighted epoch means,
+// determinism, bad arguments, NaN stops, progress output, callbacks, and no
+// allocation in a training step.
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <numbers>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include <doctest/doctest.h>
+
+#include <ctnn/ctnn.hpp>
+
+#include "support/allocation_counter.hpp"
+#include "support/reference.hpp"
+
+using namespace ctnn;
+
+namespace {
+
+template <class T, std::size_t In, std::size_t Out>
+Dataset<T, In, Out> random_dataset(std::size_t n, unsigned seed) {
+    Dataset<T, In, Out> d;
+    d.x = test::random_inputs<T, In>(n, seed);
+    for (const auto& x : d.x) {
+        std::array<T, Out> y{};
+        for (std::size_t j = 0; j < Out; ++j) y[j] = T(x[j % In] > 0 ? 1 : 0);
+        d.y.push_back(y);
+    }
+    return d;
+}
+
+template <class E>
+std::string error_of(E&& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("a 1-32-1 tanh network fits sin(x) on [-pi, pi] to MSE below 1e-3") {
+    Sequential<Dense<1, 32, Tanh>, Dense<32, 1>> model(Seed{1});
+    Dataset<float, 1, 1> data;
+    for (int i = 0; i < 256; ++i) {
+        const float x = float(-std::numbers::pi + 2 * std::numbers::pi * i / 255);
+        data.x.push_back({x});
+        data.y.push_back({std::sin(x)});
+    }
+    auto trainer = compile(model, Adam{.learning_rate = 0.01}, MSE{});
+    trainer.fit(data, {.batch_size = 32, .epochs = 400, .verbose = 0});
+    const double mse = trainer.evaluate(data)["loss"];
+    MESSAGE("sin(x) MSE after 400 epochs: " << mse);
+    CHECK(mse < 1e-3);
+}
+
+TEST_CASE("XOR is learned by a 2-4-1 network") {
+    Sequential<Dense<2, 4, Tanh>, Dense<4, 1, Sigmoid>> model(Seed{3});
+    Dataset<float, 2, 1> xor_data{{{0, 0}, {0, 1}, {1, 0}, {1, 1}}, {{0}, {1}, {1}, {0}}};
+    auto trainer = compile(model, Adam{.learning_rate = 0.05}, BinaryCrossentropy{}, BinaryAccuracy{});
+    const History history = trainer.fit(xor_data, {.batch_size = 4, .epochs = 500, .verbose = 0});
+    CHECK(history["binary_accuracy"].back() == 1.0);
+    CHECK(trainer.evaluate(xor_data)["binary_accuracy"] == 1.0);
+    CHECK(model({0.f, 1.f})[0] > 0.9f);
+    CHECK(model({1.f, 1.f})[0] < 0.1f);
+}
+
+TEST_CASE("History has Keras' keys, one value per epoch; unknown keys are an Error listing the keys") {
+    Sequential<Dense<3, 2, Sigmoid>> model(Seed{2});
+    const auto train = random_dataset<float, 3, 2>(20, 1), valid = random_dataset<float, 3, 2>(7, 2);
+    auto trainer = compile(model, SGD{}, BinaryCrossentropy{}, BinaryAccuracy{}, MAE{});
+    const History history = trainer.fit(train, {.epochs = 3, .validation_data = &valid, .verbose = 0});
+    CHECK(history.keys() == std::vector<std::string>{"loss", "binary_accuracy", "mae", "val_loss",
+                                                     "val_binary_accuracy", "val_mae"});
+    for (const auto& key : history.keys()) CHECK(history[key].size() == 3);
+    CHECK(history.epochs() == 3);
+    CHECK(history.best_epoch == -1);
+    CHECK(history.stopped_epoch == -1);
+    const std::string message = error_of([&] { (void)history["accuracy"]; });
+    CHECK(message.find("\"accuracy\"") != std::string::npos);
+    CHECK(message.find("loss, binary_accuracy, mae, val_loss, val_binary_accuracy, val_mae") != std::string::npos);
+    const Logs scores = trainer.evaluate(valid);
+    CHECK(scores.names() == std::vector<std::string>{"loss", "binary_accuracy", "mae"});
+    CHECK(error_of([&] { (void)scores["val_loss"]; }).find("loss, binary_accuracy, mae") != std::string::npos);
+}
+
+TEST_CASE("ceil(N / batch) steps per epoch, the last partial batch kept") {
+    Sequential<Dense<3, 1>> model(Seed{2});
+    auto trainer = compile(model, SGD{}, MSE{});
+    trainer.fit(random_dataset<float, 3, 1>(10, 1), {.batch_size = 4, .epochs = 5, .verbose = 0});
+    CHECK(trainer.optimizer_state().iterations == 15);
+    trainer.fit(random_dataset<float, 3, 1>(10, 1), {.batch_size = 64, .epochs = 2, .verbose = 0});
+    CHECK(trainer.optimizer_state().iterations == 17);
+}
+
+TEST_CASE("epoch loss is the sample-weighted mean over batches; validation_split takes the last rows") {
+    // With a learning rate of 0 the weights stay put, so the running mean over
+    // uneven batches (4, 4, 2 rows) must equal the loss over the whole set.
+    BasicSequential<double, Dense<3, 4, Tanh>, Dense<4, 2>> model(Seed{4});
+    const auto data = random_dataset<double, 3, 2>(10, 3);
+    auto trainer = compile(model, SGD{.learning_rate = 0.0}, MSE{}, MAE{});
+    const History h = trainer.fit(data, {.batch_size = 4, .epochs = 2, .verbose = 0});
+    const Logs all = trainer.evaluate(data);
+    CHECK(h["loss"][0] == doctest::Approx(all["loss"]).epsilon(1e-12));
+    CHECK(h["mae"][1] == doctest::Approx(all["mae"]).epsilon(1e-12));
+
+    // 10 rows, validation_split 0.3: floor(10 * 0.7) = 7 training rows, the last 3 validate.
+    const History split = trainer.fit(data, {.batch_size = 4, .epochs = 1, .validation_split = 0.3, .verbose = 0});
+    Dataset<double, 3, 2> first7{{data.x.begin(), data.x.begin() + 7}, {data.y.begin(), data.y.begin() + 7}};
+    Dataset<double, 3, 2> last3{{data.x.begin() + 7, data.x.end()}, {data.y.begin() + 7, data.y.end()}};
+    CHECK(split["val_loss"][0] == doctest::Approx(trainer.evaluate(last3)["loss"]).epsilon(1e-12));
+    CHECK(split["loss"][0] == doctest::Approx(trainer.evaluate(first7)["loss"]).epsilon(1e-12));
+    // validation_data overrides validation_split
+    const History both = trainer.fit(data, {.epochs = 1, .validation_data = &first7, .validation_split = 0.3,
+                                            .verbose = 0});
+    CHECK(both["val_loss"][0] == doctest::Approx(trainer.evaluate(first7)["loss"]).epsilon(1e-12));
+}
+
+TEST_CASE("the same seeds give bit-identical weights and History; another fit seed does not") {
+    using Model = Sequential<Dense<5, 8, ReLU>, Dense<8, 3, Softmax>>;
+    Dataset<float, 5, 3> data;
+    data.x = test::random_inputs<float, 5>(50, 8);
+    for (std::size_t r = 0; r < 50; ++r) data.y.push_back({float(r % 3 == 0), float(r % 3 == 1), float(r % 3 == 2)});
+    auto run = [&](std::uint64_t seed) {
+        Model model(Seed{7});
+        auto trainer = compile(model, Adam{}, CategoricalCrossentropy{}, CategoricalAccuracy{});
+        const History h = trainer.fit(data, {.batch_size = 8, .epochs = 4, .seed = seed, .verbose = 0});
+        return std::make_pair(std::vector<float>(model.parameters().begin(), model.parameters().end()), h["loss"]);
+    };
+    const auto a = run(1), b = run(1), c = run(2);
+    CHECK(a.first == b.first);
+    CHECK(a.second == b.second);
+    CHECK(a.first != c.first);
+}
+
+TEST_CASE("bad arguments are clear errors") {
+    Sequential<Dense<3, 1>> model;
+    auto trainer = compile(model, SGD{}, MSE{});
+    const auto data = random_dataset<float, 3, 1>(10, 1);
+    CHECK(error_of([&] { trainer.fit(data, {.batch_size = 0, .verbose = 0}); }).find("batch_size is 0") !=
+          std::string::npos);
+    CHECK(error_of([&] { trainer.fit(Dataset<float, 3, 1>{}, {.verbose = 0}); }).find("training data is empty") !=
+          std::string::npos);
+    auto ragged = data;
+    ragged.y.pop_back();
+    CHECK(error_of([&] { trainer.fit(ragged, {.verbose = 0}); }).find("10 rows of features but 9 rows of targets") !=
+          std::string::npos);
+    auto with_nan = data;
+    with_nan.x[4][2] = std::nanf("");
+    CHECK(error_of([&] { trainer.fit(with_nan, {.verbose = 0}); }).find("feature row 4, column 2") !=
+          std::string::npos);
+    CHECK(error_of([&] { trainer.fit(data, {.validation_split = 1.0, .verbose = 0}); }).find("[0, 1)") !=
+          std::string::npos);
+    CHECK(error_of([&] { trainer.fit(data, {.validation_split = 1e-17, .verbose = 0}); }).find("no validation rows") !=
+          std::string::npos);
+    CHECK(error_of([&] { trainer.fit(data, {.validation_split = 0.95, .verbose = 0}); }).find("no training rows") !=
+          std::string::npos);
+    const Dataset<float, 3, 1> empty;
+    CHECK(error_of([&] { trainer.fit(data, {.validation_data = &empty, .verbose = 0}); })
+              .find("validation data is empty") != std::string::npos);
+    std::vector<std::array<float, 1>> too_few(3);
+    CHECK(error_of([&] { trainer.predict(data.x, too_few); }).find("10 inputs but room for 3") != std::string::npos);
+    CHECK(trainer.predict(data.x).size() == 10);
+}
+
+TEST_CASE("a loss that becomes NaN or infinite stops training and keeps finite weights") {
+    Sequential<Dense<3, 8, ReLU>, Dense<8, 1>> model(Seed{1});
+    auto data = random_dataset<float, 3, 1>(64, 5);
+    for (auto& y : data.y) y[0] *= 1e6f;
+    auto trainer = compile(model, SGD{.learning_rate = 10.0}, MSE{});
+    std::ostringstream out;
+    trainer.set_progress_stream(out);
+    const History h = trainer.fit(data, {.batch_size = 8, .epochs = 50, .verbose = 1});
+    CHECK_FALSE(h.stop_reason.empty());
+    CHECK(h.stop_reason.find("training stopped") != std::string::npos);
+    CHECK(h.stop_reason.find("step") != std::string::npos);
+    CHECK(out.str().find(h.stop_reason) != std::string::npos);
+    CHECK(h.epochs() < 50);
+    for (float w : model.parameters()) REQUIRE(std::isfinite(w));
+}
+
+TEST_CASE("verbose = 1 prints Keras' epoch lines; verbose = 0 prints nothing") {
+    Sequential<Dense<3, 1, Sigmoid>> model(Seed{2});
+    const auto data = random_dataset<float, 3, 1>(12, 1), valid = random_dataset<float, 3, 1>(4, 2);
+    auto trainer = compile(model, Adam{}, BinaryCrossentropy{}, BinaryAccuracy{});
+    std::ostringstream out;
+    trainer.set_progress_stream(out);
+    trainer.fit(data, {.batch_size = 5, .epochs = 2, .validation_data = &valid, .verbose = 1});
+    const std::regex line(
+        "Epoch 1/2\n3/3 (\u2501){20} \\d+s \\d+(us|ms|s)/step - binary_accuracy: \\d\\.\\d{4} - loss: \\d\\.\\d{4} - "
+        "val_binary_accuracy: \\d\\.\\d{4} - val_loss: \\d\\.\\d{4}\nEpoch 2/2\n.*\n");
+    CHECK(std::regex_match(out.str(), line));
+    INFO(out.str());
+    std::ostringstream quiet;
+    trainer.set_progress_stream(quiet);
+    trainer.fit(data, {.epochs = 2, .verbose = 0});
+    CHECK(quiet.str().empty());
+    CHECK(detail::format_value(0.69314718) == "0.6931");
+    CHECK(detail::format_value(0.0005) == "5.0000e-04");
+    CHECK(detail::format_value(0.0) == "0.0000e+00");
+}
+
+TEST_CASE("History::to_csv writes one row per epoch") {
+    Sequential<Dense<3, 1>> model;
+    auto trainer = compile(model, SGD{}, MSE{}, MAE{});
+    const History h = trainer.fit(random_dataset<float, 3, 1>(10, 1), {.epochs = 2, .verbose = 0});
+    const std::string path = "ctnn_test_history.csv";
+    h.to_csv(path);
+    std::ifstream in(path);
+    std::string header, first, second, extra;
+    std::getline(in, header), std::getline(in, first), std::getline(in, second);
+    CHECK(header == "epoch,loss,mae");
+    CHECK(first.rfind("1,", 0) == 0);
+    CHECK(second.rfind("2,", 0) == 0);
+    CHECK_FALSE(std::getline(in, extra));
+    CHECK(std::stod(first.substr(2)) == h["loss"][0]);
+    std::remove(path.c_str());
+    CHECK_THROWS_AS(h.to_csv("/nonexistent-directory/history.csv"), Error);
+}
+
+namespace {
+struct CountingCallback {
+    int begins = 0, epoch_begins = 0, epoch_ends = 0, ends = 0, stop_after = 2;
+    std::vector<double> losses;
+    void on_train_begin(TrainingContext<float>&) { ++begins; }
+    void on_epoch_begin(int, TrainingContext<float>&) { ++epoch_begins; }
+    void on_epoch_end(int epoch, const Logs& logs, TrainingContext<float>& context) {
+        ++epoch_ends;
+        losses.push_back(logs["loss"]);
+        if (epoch + 1 == stop_after) context.stop_training = true;
+    }
+    void on_train_end(const Logs&, TrainingContext<float>&) { ++ends; }
+};
+struct OnlyEpochEnd {
+    int calls = 0;
+    void on_epoch_end(int, const Logs&, TrainingContext<float>&) { ++calls; }
+};
+}  // namespace
+
+TEST_CASE("callbacks: any type with some hooks; an lvalue is used in place and can stop training") {
+    Sequential<Dense<3, 1>> model;
+    auto trainer = compile(model, SGD{}, MSE{});
+    CountingCallback counter;
+    const History h = trainer.fit(random_dataset<float, 3, 1>(10, 1), {.epochs = 10, .verbose = 0}, counter,
+                                  OnlyEpochEnd{});
+    CHECK(counter.begins == 1);
+    CHECK(counter.epoch_begins == 2);
+    CHECK(counter.epoch_ends == 2);
+    CHECK(counter.ends == 1);
+    CHECK(h.epochs() == 2);
+    CHECK(counter.losses == h["loss"]);
+    static_assert(Callback<CountingCallback, float> && Callback<OnlyEpochEnd, float> && !Callback<int, float>);
+}
+
+TEST_CASE("a training step allocates nothing once set up") {
+    using Model = Sequential<Dense<33, 4, ReLU>, Dense<4, 4, ReLU>, Dense<4, 1, Sigmoid>>;
+    Model model(Seed{1});
+    Backprop<Model, BinaryCrossentropy> pass(BinaryCrossentropy{}, 32);
+    const Adam adam{};
+    auto state = adam.make_state<float>(Model::parameter_count);
+    std::vector<float> gradient(Model::parameter_count);
+    Rng rng(Seed{0});
+    const auto xs = test::random_inputs<float, 33>(32, 1);
+    for (std::size_t r = 0; r < 32; ++r) {
+        std::copy(xs[r].begin(), xs[r].end(), pass.inputs() + r * 33);
+        pass.targets()[r] = float(r % 2);
+    }
+    const long before = test::allocation_count();
+    for (int step = 0; step < 3; ++step) {
+        pass.run(model, 32, std::span<float, Model::parameter_count>(gradient), rng);
+        adam.step(std::span<float>(model.parameters()), std::span<const float>(gradient), state);
+    }
+    CHECK(test::allocation_count() == before);
+}
