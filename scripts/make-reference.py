@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Regenerate the PyTorch reference vectors in tests/data/ for tests/reference.cpp.
+"""Regenerate the PyTorch reference vectors in tests/data/ for tests/reference.cpp
+and tests/training_reference.cpp.
 
 Produces, deterministically (same bytes on every run):
 
@@ -25,6 +26,38 @@ Produces, deterministically (same bytes on every run):
       The models are built from torch.nn.Linear with weight[j][i] = kernel(i, j),
       the transpose of the Keras kernel, and bias[j] = bias(j).
 
+  tests/data/training.txt
+      Training trajectories for tests/training_reference.cpp: the model
+      Dense<3, 5, Tanh> -> Dense<5, 2, Sigmoid> (32 parameters) with the formula
+      weights above, trained by torch.optim on 12 fixed rows in fixed batches
+      of 4 (rows 0-3, 4-7, 8-11, 0-3, 4-7: 5 steps, no shuffling). Row n's
+      input is the formula input above; its targets, in {0, 1}, are
+        y0 = 1 if x0 + x1 + x2 > 0 else 0,   y1 = 1 if x0 * x1 * x2 > 0 else 0
+      (exact: the inputs are multiples of 2^-14). One trajectory per
+      optimizer and loss, each from the same initial weights:
+        adam_bce           Adam(lr 0.01, betas (0.9, 0.999), eps 1e-12) + BCELoss
+        sgd_momentum_mse   SGD(lr 0.1, momentum 0.9) + MSELoss
+        sgd_nesterov_mse   SGD(lr 0.1, momentum 0.9, nesterov) + MSELoss
+        sgd_huber          SGD(lr 0.1) + HuberLoss(delta 1), on targets 2y - 0.6
+                           (p is near 0.5: |p - target| is near 0.9 for y = 1,
+                           near 1.1 for y = 0, both branches of Huber)
+      All losses with reduction 'mean' over every element, which with a fixed
+      number of outputs is Keras' mean over the outputs, then over the batch.
+      Per step: the batch loss (before the update), the gradient and the
+      parameters after the update, both as the flat block in Keras layout.
+      Keras' and PyTorch's formulas agree: SGD with momentum, Keras
+      v = m v - lr g, w += v, PyTorch b = m b + g, w -= lr b (v = -lr b);
+      Nesterov, Keras w += m v - lr g with the updated v, PyTorch
+      w -= lr (g + m b): identical for a constant lr. Adam: PyTorch adds
+      epsilon to sqrt(v_hat), Keras to sqrt(v), i.e. Keras' epsilon is
+      PyTorch's times sqrt(1 - beta_2^t), up to 1/sqrt(0.001) = 32 times
+      larger; with epsilon 1e-12 and these gradients (all above 9e-5) that
+      moves the parameters by about 1e-10. The script runs Keras' formula on
+      the same gradients, asserts the difference is below 2e-10 and writes it
+      as a comment; it also asserts BCE's predictions stay far from the 1e-7
+      clip (where ctnn's fused gradient p - y would differ) and Huber's errors
+      far from delta (so float rounding cannot switch a branch).
+
 Format: plain text, '#' starts a comment line, values separated by spaces and
 printed with repr() (shortest string that round-trips a float64).
 
@@ -33,12 +66,21 @@ printed with repr() (shortest string that round-trips a float64).
   models.txt:       model <name>
                     samples <n>
                     y <outputs of sample 0...>     (n lines)
+  training.txt:     model <name>
+                    rows <n> batch <b> steps <s>
+                    row <r> x <inputs...> y <targets...>      (n lines)
+                    trajectory <name>
+                    targets <a> <c>          (the loss sees a * y + c)
+                    step <i> rows <first row...> loss <batch loss>   (s groups of 3 lines)
+                    g <gradient, Keras layout...>
+                    w <parameters after the step, Keras layout...>
 
 All computation is in float64 with Debian's python3-torch. Run from anywhere:
 
     /usr/bin/python3 scripts/make-reference.py
 """
 
+import math
 import os
 import random
 
@@ -232,10 +274,134 @@ def write_models(path):
         f.write("\n".join(lines) + "\n")
 
 
+# ---- training trajectories -------------------------------------------------
+
+TRAIN_LAYERS = [("Dense", 3, 5, "Tanh"), ("Dense", 5, 2, "Sigmoid")]
+TRAIN_ROWS = 12
+TRAIN_BATCH = 4
+TRAIN_STEPS = 5
+
+
+def train_targets(x):
+    return [1.0 if x[0] + x[1] + x[2] > 0 else 0.0, 1.0 if x[0] * x[1] * x[2] > 0 else 0.0]
+
+
+def keras_block(net):
+    """The parameters of a build() network as ctnn's flat block (Keras layout)."""
+    out = []
+    for m in net:
+        if isinstance(m, torch.nn.Linear):
+            out += m.weight.detach().t().reshape(-1).tolist()  # In x Out, input-major
+            out += m.bias.detach().tolist()
+    return out
+
+
+def keras_gradient(net):
+    out = []
+    for m in net:
+        if isinstance(m, torch.nn.Linear):
+            out += m.weight.grad.t().reshape(-1).tolist()
+            out += m.bias.grad.tolist()
+    return out
+
+
+# name, optimizer factory, loss, target scale and shift. Adam's epsilon is
+# 1e-12 so that PyTorch's and Keras' placements of it agree to ~1e-10.
+TRAJECTORIES = [
+    ("adam_bce", lambda p: torch.optim.Adam(p, lr=0.01, betas=(0.9, 0.999), eps=1e-12),
+     torch.nn.BCELoss(), 1.0, 0.0),
+    ("sgd_momentum_mse", lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=False),
+     torch.nn.MSELoss(), 1.0, 0.0),
+    ("sgd_nesterov_mse", lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True),
+     torch.nn.MSELoss(), 1.0, 0.0),
+    ("sgd_huber", lambda p: torch.optim.SGD(p, lr=0.1),
+     torch.nn.HuberLoss(delta=1.0), 2.0, -0.6),
+]
+
+
+def keras_adam(w, grads, lr=0.01, b1=0.9, b2=0.999, eps=1e-12):
+    """Keras' (ctnn's) Adam over a trajectory's gradients, for the epsilon bound."""
+    m = [0.0] * len(w)
+    v = [0.0] * len(w)
+    out = []
+    for t, g in enumerate(grads, start=1):
+        a = lr * math.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+        w = list(w)
+        for k in range(len(w)):
+            m[k] += (g[k] - m[k]) * (1 - b1)
+            v[k] += (g[k] * g[k] - v[k]) * (1 - b2)
+            w[k] -= a * m[k] / (math.sqrt(v[k]) + eps)
+        out.append(w)
+    return out
+
+
+def write_training(path):
+    _, n_in, _ = build(TRAIN_LAYERS)
+    xs = [[input_value(n, i) for i in range(n_in)] for n in range(TRAIN_ROWS)]
+    ys = [train_targets(x) for x in xs]
+    lines = [
+        "# PyTorch %s float64 training trajectories for ctnn's backprop and optimizers; generated by "
+        "scripts/make-reference.py, do not edit." % torch.__version__,
+        "# Initial weights: parameter k = 0.25 * u(k); inputs: x[n][i] = 2 * u(n * 7919 + i * 31 + 7);",
+        "# u(k) = ((k * 40503 + 12345) mod 65536) / 32768 - 1; targets y0 = [x0 + x1 + x2 > 0], y1 = [x0 x1 x2 > 0].",
+        "# Batches of %d rows in order, no shuffling; per step the batch loss before the update, then" % TRAIN_BATCH,
+        "# the gradient and the parameters after the update (Keras layout). See the script's docstring.",
+        "model %s" % model_name("double", TRAIN_LAYERS),
+        "rows %d batch %d steps %d" % (TRAIN_ROWS, TRAIN_BATCH, TRAIN_STEPS),
+    ]
+    for n in range(TRAIN_ROWS):
+        lines.append("row %d x %s y %s" % (n, fmt(xs[n]), fmt(ys[n])))
+    batches_per_epoch = TRAIN_ROWS // TRAIN_BATCH
+    for name, make_optimizer, loss_fn, scale, shift in TRAJECTORIES:
+        net, _, _ = build(TRAIN_LAYERS)
+        net.train()
+        optimizer = make_optimizer(net.parameters())
+        trajectory_line = len(lines)
+        lines.append("trajectory %s" % name)
+        lines.append("targets %s %s" % (repr(scale), repr(shift)))
+        initial = keras_block(net)
+        grads = []
+        weights = []
+        for step in range(TRAIN_STEPS):
+            first = (step % batches_per_epoch) * TRAIN_BATCH
+            rows = list(range(first, first + TRAIN_BATCH))
+            x = torch.tensor([xs[r] for r in rows], dtype=DT)
+            y = torch.tensor([[scale * t + shift for t in ys[r]] for r in rows], dtype=DT)
+            optimizer.zero_grad()
+            p = net(x)
+            # The conditions under which ctnn's formulas are exactly PyTorch's.
+            if isinstance(loss_fn, torch.nn.BCELoss):
+                q = p.detach()
+                assert q.min().item() > 1e-3 and q.max().item() < 1 - 1e-3, "BCE prediction near the clip"
+            if isinstance(loss_fn, torch.nn.HuberLoss):
+                e = (p.detach() - y).abs()
+                assert (e - loss_fn.delta).abs().min().item() > 1e-2, "Huber error too close to delta"
+                assert (e > loss_fn.delta).any() and (e < loss_fn.delta).any(), "Huber: one branch only"
+            loss = loss_fn(p, y)
+            loss.backward()
+            g = keras_gradient(net)
+            optimizer.step()
+            w = keras_block(net)
+            grads.append(g)
+            weights.append(w)
+            lines.append("step %d rows %s loss %s" % (step + 1, " ".join(str(r) for r in rows), repr(loss.item())))
+            lines.append("g %s" % fmt(g))
+            lines.append("w %s" % fmt(w))
+        if name.startswith("adam"):
+            keras = keras_adam(initial, grads)
+            worst = max(abs(a - b) for wk, wt in zip(keras, weights) for a, b in zip(wk, wt))
+            assert worst < 2e-10, "Keras' and PyTorch's Adam differ by %g" % worst
+            lines.insert(trajectory_line, "# Keras' Adam (epsilon added to sqrt(v), not sqrt(v_hat)) "
+                         "ends at most %.2g from these parameters." % worst)
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def main():
     os.makedirs(DATA, exist_ok=True)
     write_activations(os.path.join(DATA, "activations.txt"))
     write_models(os.path.join(DATA, "models.txt"))
+    write_training(os.path.join(DATA, "training.txt"))
 
 
 if __name__ == "__main__":
