@@ -36,20 +36,22 @@ void check_gradient(L loss, double target_low, double target_high, bool one_hot 
         }
     };
     std::vector<double> analytic(P), ignored(P);
-    Rng unused(Seed{0});
-    load();
-    pass.run(model, n, std::span<double, P>(analytic), unused);
+    // Each run draws the same dropout masks, so the loss is one function of the weights.
+    auto run = [&](std::vector<double>& gradient) {
+        Rng masks(Seed{seed});
+        load();
+        return pass.run(model, n, std::span<double, P>(gradient), masks);
+    };
+    run(analytic);
 
     const double h = 1e-6;
     double diff2 = 0, norm2 = 0;
     for (std::size_t k = 0; k < P; ++k) {
         const double saved = model.parameters()[k];
         model.parameters()[k] = saved + h;
-        load();
-        const double up = pass.run(model, n, std::span<double, P>(ignored), unused);
+        const double up = run(ignored);
         model.parameters()[k] = saved - h;
-        load();
-        const double down = pass.run(model, n, std::span<double, P>(ignored), unused);
+        const double down = run(ignored);
         model.parameters()[k] = saved;
         const double numeric = (up - down) / (2 * h);
         CAPTURE(k);
@@ -97,4 +99,13 @@ TEST_CASE("gradients of each loss match finite differences") {
                                                                                      0.5);
     check_gradient<BasicSequential<double, Dense<4, 6, Tanh>, Dense<6, 3, Sigmoid>>>(CategoricalCrossentropy{}, 0, 1,
                                                                                      true);
+}
+
+TEST_CASE("gradients through Dropout and BatchNormalization (batch statistics) match finite differences") {
+    check_gradient<BasicSequential<double, Dense<4, 6, Tanh>, Dropout<0.4>, Dense<6, 3>>>(MSE{}, -1, 1);
+    check_gradient<BasicSequential<double, Dense<4, 6, Tanh>, BatchNormalization, Dense<6, 3>>>(MSE{}, -1, 1);
+    check_gradient<BasicSequential<double, Dense<4, 6>, BatchNormalization, Activation<ReLU>, Dropout<0.25>,
+                                   Dense<6, 2, Sigmoid>>>(BinaryCrossentropy{}, 0, 1);
+    // At the front: BatchNormalization of the raw inputs.
+    check_gradient<BasicSequential<double, BatchNormalization, Dense<4, 3, ELU>>>(Huber{}, -2, 2);
 }

@@ -278,3 +278,22 @@ TEST_CASE("a training step allocates nothing once set up") {
     }
     CHECK(test::allocation_count() == before);
 }
+
+TEST_CASE("Dense -> BatchNormalization -> Dropout -> Dense trains and predicts deterministically") {
+    using Model = Sequential<Dense<5, 16, ReLU>, BatchNormalization, Dropout<0.3f>, Dense<16, 1, Sigmoid>>;
+    const auto data = random_dataset<float, 5, 1>(200, 9), valid = random_dataset<float, 5, 1>(50, 10);
+    auto run = [&] {
+        Model model(Seed{5});
+        auto trainer = compile(model, Adam{.learning_rate = 0.01}, BinaryCrossentropy{}, BinaryAccuracy{});
+        const History h = trainer.fit(data, {.batch_size = 32, .epochs = 20, .validation_data = &valid, .seed = 3,
+                                             .verbose = 0});
+        std::vector<float> blocks(model.parameters().begin(), model.parameters().end());
+        blocks.insert(blocks.end(), model.state().begin(), model.state().end());
+        return std::make_tuple(blocks, h["loss"], h["val_binary_accuracy"].back(), model(valid.x[0])[0]);
+    };
+    const auto a = run(), b = run();
+    CHECK(std::get<0>(a) == std::get<0>(b));  // bit-identical weights and moving statistics
+    CHECK(std::get<1>(a) == std::get<1>(b));
+    CHECK(std::get<3>(a) == std::get<3>(b));
+    CHECK(std::get<2>(a) > 0.8);  // and it learns
+}

@@ -14,6 +14,8 @@
 #include "activations/tanh.hpp"
 #include "layer.hpp"
 #include "layers/activation.hpp"
+#include "layers/batch_normalization.hpp"
 #include "layers/dense.hpp"
+#include "layers/dropout.hpp"
 #include "random.hpp"
 #include "sequential.hpp"

@@ -5,6 +5,7 @@
 
 #include "backprop.hpp"
 #include "callback.hpp"
+#include "callbacks/early_stopping.hpp"
 #include "core.hpp"
 #include "dataset.hpp"
 #include "error.hpp"

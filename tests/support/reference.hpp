@@ -10,6 +10,7 @@
 #include <limits>
 #include <random>
 #include <span>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -47,14 +48,17 @@ void activate(std::vector<double>& v) {
     }
 }
 
-// The model's forward pass in double from its canonical parameter block.
+// The model's forward pass in double (inference mode) from its canonical
+// parameter and state blocks.
 template <class Model, class T, std::size_t N>
-std::vector<double> forward(std::span<const T> params, const std::array<T, N>& input) {
+std::vector<double> forward(std::span<const T> params, const std::array<T, N>& input,
+                            std::span<const T> state = {}) {
     std::vector<double> x(input.begin(), input.end());
     ctnn::detail::static_for<Model::layer_count>([&](auto i) {
         using L = typename Model::template layer_type<i>;
-        if constexpr (L::parameter_count > 0) {  // Dense
-            const T* w = params.data() + Model::template parameter_offset<i>;
+        const std::string_view kind = L::kind.view();
+        const T* w = params.data() + Model::template parameter_offset<i>;
+        if (kind == "Dense") {
             std::vector<double> y(L::output_size);
             for (std::size_t j = 0; j < L::output_size; ++j) {
                 double sum = w[L::input_size * L::output_size + j];
@@ -62,7 +66,12 @@ std::vector<double> forward(std::span<const T> params, const std::array<T, N>& i
                 y[j] = sum;
             }
             x = y;
-        }
+        } else if (kind == "BatchNormalization") {  // gamma, beta; moving mean, moving variance
+            const T* s = state.data() + Model::template state_offset<i>;
+            const std::size_t n = L::input_size;
+            for (std::size_t j = 0; j < n; ++j)
+                x[j] = (x[j] - double(s[j])) / std::sqrt(double(s[n + j]) + 1e-3) * double(w[j]) + double(w[n + j]);
+        }  // Dropout and Activation leave x to the activation below (Linear for Dropout)
         activate<typename L::activation>(x);
     });
     return x;

@@ -1,0 +1,441 @@
+// ctnn's BatchNormalization against PyTorch: the training forward pass, every
+// gradient, the SGD updates, Keras' moving statistics and the inference outputs,
+// checked step by step against float64 values committed in
+// tests/data/batch_normalization.txt (regenerate with
+// `/usr/bin/python3 scripts/make-reference.py`; the script's docstring
+// describes the file and its formulas).
+//
+// The model is Dense<3, 4, Tanh> -> BatchNormalization -> Dense<4, 2, Sigmoid>
+// (34 parameters: kernel 3 x 4, bias 4 | gamma 4, beta 4 | kernel 4 x 2, bias 2;
+// 8 state values: moving mean 4, moving variance 4), trained by SGD(0.1) with
+// binary cross-entropy on the 12 rows of training.txt, from these values
+// (u as in tests/reference.cpp, k the flat parameter index):
+//   Dense parameters 0.25 u(k), gamma 1 + 0.1 u(k), beta 0.05 u(k),
+//   moving mean i 0.1 u(100 + i), moving variance i 1 + 0.25 u(104 + i).
+// Two trajectories, each from those values:
+//   batch4      batches of 4 rows (0-3, 4-7, 8-11): PyTorch's BatchNorm1d(4,
+//               eps 1e-3, momentum 0.01) through autograd. One feature of the
+//               second batch has a variance of 2e-4, below epsilon.
+//   single_row  batches of ONE row (row 0, then row 1). BatchNorm1d refuses
+//               that in training; the file has Keras' formula run through
+//               autograd: variance 0, x_hat 0, output beta, input gradient 0
+//               (so the first Dense layer's gradient is exactly 0 and its
+//               weights do not move), moving variance * 0.99.
+// Keras' moving statistics (momentum 0.99, the BIASED batch variance) are
+// computed by the script, not taken from PyTorch, whose running_var follows
+// the unbiased variance. Per step the test compares the batch loss, the
+// training-mode predictions, the gradient, the parameters after the update and
+// model.state() after the step; after each trajectory, model(x) for six
+// formula inputs (inference with the moving statistics).
+//
+// Tolerances, as |got - want| <= tolerance * max(1, |want|) (the loss:
+// relative): double: loss 1e-10, gradients and parameters 1e-9, state 1e-12,
+// predictions and inference outputs 1e-10; float: 1e-5 throughout, state 1e-6.
+// Set CTNN_REFERENCE_REPORT=1 to print the largest errors per trajectory.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <span>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include <ctnn/ctnn.hpp>
+
+#ifndef CTNN_TEST_DATA
+#error "tests/batch_normalization_reference.cpp needs -DCTNN_TEST_DATA=\"<absolute path of tests/data>\""
+#endif
+
+namespace {
+
+using BnModelDouble = ctnn::BasicSequential<double, ctnn::Dense<3, 4, ctnn::Tanh>, ctnn::BatchNormalization,
+                                            ctnn::Dense<4, 2, ctnn::Sigmoid>>;
+using BnModelFloat =
+    ctnn::Sequential<ctnn::Dense<3, 4, ctnn::Tanh>, ctnn::BatchNormalization, ctnn::Dense<4, 2, ctnn::Sigmoid>>;
+
+constexpr std::string_view bn_file = "batch_normalization.txt";
+constexpr std::size_t bn_rows = 12, bn_width = 4;
+constexpr std::size_t n_params = BnModelDouble::parameter_count, n_state = BnModelDouble::state_count;
+constexpr std::size_t gamma_offset = BnModelDouble::parameter_offset<1>, beta_offset = gamma_offset + bn_width;
+static_assert(n_params == 34 && n_state == 8 && gamma_offset == 16);
+static_assert(BnModelFloat::parameter_count == n_params && BnModelFloat::state_count == n_state);
+static_assert(BnModelDouble::state_offset<1> == 0);
+
+// ---- the data file -------------------------------------------------------------
+
+std::string data_path() { return std::string(CTNN_TEST_DATA) + "/" + std::string(bn_file); }
+
+double parse_number(const std::string& word) {
+    errno = 0;
+    char* end = nullptr;
+    const double value = std::strtod(word.c_str(), &end);
+    REQUIRE_MESSAGE((end == word.c_str() + word.size() && errno == 0), "bad number '" << word << "' in " << data_path());
+    return value;
+}
+
+// words[first, last) as numbers.
+std::vector<double> parse_numbers(const std::vector<std::string>& words, std::size_t first, std::size_t last) {
+    std::vector<double> values;
+    for (std::size_t i = first; i < last && i < words.size(); ++i) values.push_back(parse_number(words[i]));
+    return values;
+}
+
+struct Step {
+    std::vector<std::size_t> rows;
+    double loss = 0;
+    std::vector<double> predictions, gradient, weights, state;  // weights and state after the step
+};
+
+struct Sample {
+    std::size_t n = 0;
+    std::vector<double> x, y;
+};
+
+struct Trajectory {
+    std::string name;
+    std::size_t batch = 0;
+    std::vector<Step> steps;
+    std::vector<Sample> inference;  // after the last step
+};
+
+struct BnData {
+    std::string model;
+    std::vector<std::vector<double>> x, y;
+    std::vector<double> initial_weights, initial_state;
+    std::vector<Trajectory> trajectories;
+};
+
+const BnData& bn_data() {
+    static const BnData data = [] {
+        std::ifstream in(data_path());
+        REQUIRE_MESSAGE(in.is_open(), "cannot open the reference file "
+                                          << data_path() << " (regenerate it with /usr/bin/python3 scripts/make-reference.py)");
+        std::vector<std::vector<std::string>> lines;
+        for (std::string line; std::getline(in, line);) {
+            if (line.empty() || line[0] == '#') continue;
+            std::istringstream words(line);
+            std::vector<std::string> split;
+            for (std::string word; words >> word;) split.push_back(word);
+            if (!split.empty()) lines.push_back(std::move(split));
+        }
+        const auto malformed = [&](std::size_t l) {
+            if (l >= lines.size()) return data_path() + ": the file ends early";
+            std::string text;
+            for (std::size_t i = 0; i < lines[l].size() && i < 4; ++i) text += (i ? " " : "") + lines[l][i];
+            return data_path() + ": unexpected line '" + text + " ...'";
+        };
+        const auto is = [&](std::size_t l, std::string_view w0, std::size_t min_size = 1) {
+            return l < lines.size() && lines[l].size() >= min_size && lines[l][0] == w0;
+        };
+
+        BnData d;
+        std::size_t l = 0;
+        REQUIRE_MESSAGE(is(0, "model", 2), malformed(0));
+        for (std::size_t w = 1; w < lines[0].size(); ++w) d.model += (w > 1 ? " " : "") + lines[0][w];
+        REQUIRE_MESSAGE((is(1, "rows") && lines[1].size() == 2 && parse_number(lines[1][1]) == double(bn_rows)),
+                        malformed(1));
+        l = 2;
+        for (std::size_t r = 0; r < bn_rows; ++r, ++l) {
+            // row <r> x <x0 x1 x2> y <y0 y1>
+            REQUIRE_MESSAGE((is(l, "row") && lines[l].size() == 9 && lines[l][2] == "x" && lines[l][6] == "y" &&
+                             parse_number(lines[l][1]) == double(r)),
+                            malformed(l));
+            d.x.push_back(parse_numbers(lines[l], 3, 6));
+            d.y.push_back(parse_numbers(lines[l], 7, 9));
+        }
+        REQUIRE_MESSAGE((is(l, "init", 2) && lines[l][1] == "w"), malformed(l));
+        d.initial_weights = parse_numbers(lines[l], 2, lines[l].size());
+        ++l;
+        REQUIRE_MESSAGE((is(l, "init", 2) && lines[l][1] == "s"), malformed(l));
+        d.initial_state = parse_numbers(lines[l], 2, lines[l].size());
+        ++l;
+        while (l < lines.size()) {
+            // trajectory <name> batch <b> steps <s>
+            REQUIRE_MESSAGE((is(l, "trajectory") && lines[l].size() == 6 && lines[l][2] == "batch" &&
+                             lines[l][4] == "steps"),
+                            malformed(l));
+            Trajectory t;
+            t.name = lines[l][1];
+            t.batch = static_cast<std::size_t>(parse_number(lines[l][3]));
+            const auto steps = static_cast<std::size_t>(parse_number(lines[l][5]));
+            ++l;
+            for (std::size_t s = 0; s < steps; ++s, l += 5) {
+                // step <i> rows <r...> loss <v> / p <...> / g <...> / w <...> / s <...>
+                REQUIRE_MESSAGE((is(l, "step") && lines[l].size() == 5 + t.batch &&
+                                 parse_number(lines[l][1]) == double(s + 1) && lines[l][2] == "rows" &&
+                                 lines[l][3 + t.batch] == "loss" && is(l + 1, "p") && is(l + 2, "g") &&
+                                 is(l + 3, "w") && is(l + 4, "s")),
+                                malformed(l));
+                Step step;
+                for (double r : parse_numbers(lines[l], 3, 3 + t.batch)) step.rows.push_back(static_cast<std::size_t>(r));
+                step.loss = parse_number(lines[l][4 + t.batch]);
+                step.predictions = parse_numbers(lines[l + 1], 1, lines[l + 1].size());
+                step.gradient = parse_numbers(lines[l + 2], 1, lines[l + 2].size());
+                step.weights = parse_numbers(lines[l + 3], 1, lines[l + 3].size());
+                step.state = parse_numbers(lines[l + 4], 1, lines[l + 4].size());
+                t.steps.push_back(std::move(step));
+            }
+            REQUIRE_MESSAGE((is(l, "infer") && lines[l].size() == 2), malformed(l));
+            const auto samples = static_cast<std::size_t>(parse_number(lines[l][1]));
+            ++l;
+            for (std::size_t k = 0; k < samples; ++k, ++l) {
+                // sample <n> x <x0 x1 x2> y <y0 y1>
+                REQUIRE_MESSAGE((is(l, "sample") && lines[l].size() == 9 && lines[l][2] == "x" && lines[l][6] == "y"),
+                                malformed(l));
+                Sample sample;
+                sample.n = static_cast<std::size_t>(parse_number(lines[l][1]));
+                sample.x = parse_numbers(lines[l], 3, 6);
+                sample.y = parse_numbers(lines[l], 7, 9);
+                t.inference.push_back(std::move(sample));
+            }
+            d.trajectories.push_back(std::move(t));
+        }
+        return d;
+    }();
+    return data;
+}
+
+const Trajectory& trajectory(std::string_view name) {
+    const auto& ts = bn_data().trajectories;
+    const auto it = std::find_if(ts.begin(), ts.end(), [&](const Trajectory& t) { return t.name == name; });
+    REQUIRE_MESSAGE(it != ts.end(), "no trajectory " << name << " in " << data_path());
+    return *it;
+}
+
+bool report() { return std::getenv("CTNN_REFERENCE_REPORT") != nullptr; }
+const char* kernel_kind() { return CTNN_SIMD ? "SIMD" : "scalar"; }
+
+// ---- the formulas, as in the script --------------------------------------------------
+
+double u(std::uint64_t k) { return static_cast<double>((k * 40503u + 12345u) % 65536u) / 32768.0 - 1.0; }
+double input_value(std::size_t n, std::size_t i) { return 2.0 * u(n * 7919u + i * 31u + 7u); }
+std::array<double, 2> target_rule(const std::vector<double>& x) {
+    return {x[0] + x[1] + x[2] > 0 ? 1.0 : 0.0, x[0] * x[1] * x[2] > 0 ? 1.0 : 0.0};
+}
+double initial_parameter(std::size_t k) {
+    if (k >= gamma_offset && k < beta_offset) return 1.0 + 0.1 * u(k);
+    if (k >= beta_offset && k < beta_offset + bn_width) return 0.05 * u(k);
+    return 0.25 * u(k);  // the Dense layers
+}
+double initial_state(std::size_t s) { return s < bn_width ? 0.1 * u(100 + s) : 1.0 + 0.25 * u(100 + s); }
+
+template <class Model>
+void fill_initial(Model& model) {
+    using T = typename Model::value_type;
+    for (std::size_t k = 0; k < Model::parameter_count; ++k) model.parameters()[k] = static_cast<T>(initial_parameter(k));
+    for (std::size_t s = 0; s < Model::state_count; ++s) model.state()[s] = static_cast<T>(initial_state(s));
+}
+
+// A number with all its digits, for the failure messages.
+std::string num(double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.17g", v);
+    return text;
+}
+
+// |got - want| / max(1, |want|), infinite when got is not finite.
+double scaled_error(double got, double want) {
+    if (!std::isfinite(got)) return INFINITY;
+    return std::abs(got - want) / std::max(1.0, std::abs(want));
+}
+double relative_error(double got, double want) {
+    if (!std::isfinite(got)) return INFINITY;
+    return std::abs(got - want) / std::abs(want);
+}
+
+template <class T>
+struct Tolerance;
+template <>
+struct Tolerance<double> {
+    static constexpr double loss = 1e-10, gradient = 1e-9, weights = 1e-9, state = 1e-12, outputs = 1e-10;
+};
+template <>
+struct Tolerance<float> {
+    static constexpr double loss = 1e-5, gradient = 1e-5, weights = 1e-5, state = 1e-6, outputs = 1e-5;
+};
+
+// ---- the checks ------------------------------------------------------------------
+
+TEST_CASE("batch normalization reference: the file has the model, the formula rows and values, the trajectories") {
+    const BnData& d = bn_data();
+    CHECK(d.model == BnModelDouble::name.view());
+    REQUIRE(d.x.size() == bn_rows);
+    for (std::size_t n = 0; n < bn_rows; ++n) {
+        REQUIRE(d.x[n].size() == BnModelDouble::input_size);
+        REQUIRE(d.y[n].size() == BnModelDouble::output_size);
+        for (std::size_t i = 0; i < BnModelDouble::input_size; ++i)
+            CHECK_MESSAGE(d.x[n][i] == input_value(n, i), "row " << n << " input " << i << " is not the formula's");
+        const auto y = target_rule(d.x[n]);
+        CHECK_MESSAGE((d.y[n][0] == y[0] && d.y[n][1] == y[1]), "row " << n << ": targets not by the rule");
+    }
+    REQUIRE(d.initial_weights.size() == n_params);
+    REQUIRE(d.initial_state.size() == n_state);
+    for (std::size_t k = 0; k < n_params; ++k)
+        CHECK_MESSAGE(d.initial_weights[k] == initial_parameter(k), "initial parameter " << k << " is not the formula's");
+    for (std::size_t s = 0; s < n_state; ++s)
+        CHECK_MESSAGE(d.initial_state[s] == initial_state(s), "initial state " << s << " is not the formula's");
+
+    const std::array<std::string_view, 2> names = {"batch4", "single_row"};
+    CHECK(d.trajectories.size() == names.size());
+    for (const Trajectory& t : d.trajectories) {
+        CHECK_MESSAGE(std::find(names.begin(), names.end(), t.name) != names.end(),
+                      data_path() << " has the trajectory " << t.name << ", which no test case checks");
+        REQUIRE(t.batch >= 1);
+        REQUIRE(!t.steps.empty());
+        for (std::size_t s = 0; s < t.steps.size(); ++s) {
+            const Step& step = t.steps[s];
+            REQUIRE(step.rows.size() == t.batch);
+            for (std::size_t r = 0; r < t.batch; ++r)  // consecutive rows, in order
+                CHECK(step.rows[r] == (s * t.batch + r) % bn_rows);
+            CHECK(step.predictions.size() == t.batch * BnModelDouble::output_size);
+            CHECK(step.gradient.size() == n_params);
+            CHECK(step.weights.size() == n_params);
+            CHECK(step.state.size() == n_state);
+        }
+        REQUIRE(!t.inference.empty());
+        for (const Sample& sample : t.inference) {
+            REQUIRE(sample.x.size() == BnModelDouble::input_size);
+            REQUIRE(sample.y.size() == BnModelDouble::output_size);
+            for (std::size_t i = 0; i < sample.x.size(); ++i)
+                CHECK_MESSAGE(sample.x[i] == input_value(sample.n, i),
+                              "inference sample " << sample.n << " input " << i << " is not the formula's");
+        }
+    }
+    CHECK(trajectory("batch4").batch == 4);
+    CHECK(trajectory("single_row").batch == 1);
+}
+
+TEST_CASE_TEMPLATE("batch normalization reference: the layer's view addresses the blocks in Keras' order", Model,
+                   BnModelDouble, BnModelFloat) {
+    Model model;
+    fill_initial(model);
+    const auto bn = model.template layer<1>();
+    CHECK(bn.gamma().data() == model.parameters().data() + gamma_offset);
+    CHECK(bn.beta().data() == model.parameters().data() + beta_offset);
+    CHECK(bn.moving_mean().data() == model.state().data());
+    CHECK(bn.moving_variance().data() == model.state().data() + bn_width);
+    CHECK(bn.gamma().size() == bn_width);
+    CHECK(bn.moving_variance().size() == bn_width);
+}
+
+struct Worst {
+    double loss = 0, predictions = 0, gradient = 0, weights = 0, state = 0, inference = 0;
+};
+
+// Counts and reports the elements of got beyond tol against want.
+template <class Got>
+std::size_t compare(std::string_view what, std::string_view name, std::size_t step, const Got& got,
+                    const std::vector<double>& want, double tol, double& worst) {
+    std::size_t bad = 0;
+    REQUIRE(want.size() <= std::size(got));
+    for (std::size_t k = 0; k < want.size(); ++k) {
+        const double e = scaled_error(double(got[k]), want[k]);
+        worst = std::max(worst, e);
+        if (e > tol && bad++ < 4)
+            FAIL_CHECK(name << " step " << step << ": " << what << " " << k << " is " << num(double(got[k]))
+                            << ", reference " << num(want[k]) << ", scaled error " << e);
+    }
+    return bad;
+}
+
+// Drives ctnn as the trainer does (Backprop + SGD), step by step on the file's
+// batches, from the formula values; compares everything the file has.
+template <class Model>
+Worst check_trajectory(std::string_view name) {
+    using T = typename Model::value_type;
+    using Tol = Tolerance<T>;
+    constexpr std::size_t In = Model::input_size, Out = Model::output_size, P = Model::parameter_count;
+    const BnData& d = bn_data();
+    const Trajectory& t = trajectory(name);
+    const std::size_t batch = t.batch;
+
+    Model model;
+    fill_initial(model);
+    ctnn::Backprop<Model, ctnn::BinaryCrossentropy> pass(ctnn::BinaryCrossentropy{}, batch);
+    const ctnn::SGD optimizer{.learning_rate = 0.1};
+    auto opt_state = optimizer.template make_state<T>(P);
+    std::vector<T> grad(P);
+    ctnn::Rng rng(ctnn::Seed{0});
+
+    Worst worst;
+    for (std::size_t s = 0; s < t.steps.size(); ++s) {
+        const Step& ref = t.steps[s];
+        REQUIRE(ref.gradient.size() == P);
+        REQUIRE(ref.weights.size() == P);
+        REQUIRE(ref.state.size() == Model::state_count);
+        REQUIRE(ref.predictions.size() == batch * Out);
+        for (std::size_t r = 0; r < batch; ++r) {
+            const std::size_t row = ref.rows[r];
+            REQUIRE(row < d.x.size());
+            for (std::size_t i = 0; i < In; ++i) pass.inputs()[r * In + i] = static_cast<T>(d.x[row][i]);
+            for (std::size_t j = 0; j < Out; ++j) pass.targets()[r * Out + j] = static_cast<T>(d.y[row][j]);
+        }
+        const double loss = pass.run(model, batch, std::span<T, P>(grad), rng);
+        std::vector<T> predictions(pass.predictions(), pass.predictions() + batch * Out);
+        optimizer.step(std::span<T>(model.parameters()), std::span<const T>(grad), opt_state);
+
+        const double e_loss = relative_error(loss, ref.loss);
+        worst.loss = std::max(worst.loss, e_loss);
+        CHECK_MESSAGE(e_loss <= Tol::loss, name << " (" << Model::name.view() << ") step " << s + 1 << ": loss "
+                                                << num(loss) << ", reference " << num(ref.loss)
+                                                << ", relative error " << e_loss);
+        CHECK(compare("prediction", name, s + 1, predictions, ref.predictions, Tol::outputs, worst.predictions) == 0);
+        CHECK(compare("gradient of parameter", name, s + 1, grad, ref.gradient, Tol::gradient, worst.gradient) == 0);
+        CHECK(compare("parameter after the step", name, s + 1, model.parameters(), ref.weights, Tol::weights,
+                      worst.weights) == 0);
+        CHECK(compare("state element after the step", name, s + 1, model.state(), ref.state, Tol::state,
+                      worst.state) == 0);
+        for (T v : predictions) CHECK(std::isfinite(v));
+        for (T v : grad) CHECK(std::isfinite(v));
+        for (T v : model.state()) CHECK(std::isfinite(v));
+
+        if (batch == 1) {
+            // Keras: variance 0, x_hat 0, so d gamma = 0 and no gradient reaches
+            // the first Dense layer: exactly, not approximately.
+            for (std::size_t k = 0; k < beta_offset; ++k)
+                CHECK_MESSAGE(grad[k] == T(0), name << " step " << s + 1 << ": gradient of parameter " << k << " is "
+                                                    << grad[k] << ", expected exactly 0 for a batch of one");
+            for (std::size_t k = 0; k < gamma_offset; ++k)
+                CHECK(model.parameters()[k] == static_cast<T>(initial_parameter(k)));
+        }
+    }
+
+    std::size_t bad = 0;
+    for (const Sample& sample : t.inference) {
+        std::array<T, In> x{};
+        for (std::size_t i = 0; i < In; ++i) x[i] = static_cast<T>(sample.x[i]);
+        const std::array<T, Out> y = model(x);
+        bad += compare("inference output, sample", name, t.steps.size(), y, sample.y, Tol::outputs, worst.inference);
+    }
+    CHECK_MESSAGE(bad == 0, name << ": " << bad << " inference outputs beyond tolerance");
+    if (report())
+        std::printf("[batch normalization reference] %s kernels, %-6s %-10s max error: loss %.3g, predictions %.3g, "
+                    "gradient %.3g, parameters %.3g, state %.3g, inference %.3g\n",
+                    kernel_kind(), std::is_same_v<T, double> ? "double" : "float", std::string(name).c_str(),
+                    worst.loss, worst.predictions, worst.gradient, worst.weights, worst.state, worst.inference);
+    return worst;
+}
+
+TEST_CASE_TEMPLATE("batch normalization reference: batches of 4 match PyTorch's BatchNorm1d and Keras' moving "
+                   "statistics step by step",
+                   Model, BnModelDouble, BnModelFloat) {
+    check_trajectory<Model>("batch4");
+}
+
+TEST_CASE_TEMPLATE("batch normalization reference: a batch of one sample follows Keras (output beta, no input "
+                   "gradient, decaying variance)",
+                   Model, BnModelDouble, BnModelFloat) {
+    check_trajectory<Model>("single_row");
+}
+
+}  // namespace
