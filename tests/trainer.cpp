@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <fstream>
 #include <numbers>
-#include <regex>
 #include <sstream>
 #include <string>
 
@@ -192,10 +191,30 @@ TEST_CASE("verbose = 1 prints Keras' epoch lines; verbose = 0 prints nothing") {
     std::ostringstream out;
     trainer.set_progress_stream(out);
     trainer.fit(data, {.batch_size = 5, .epochs = 2, .validation_data = &valid, .verbose = 1});
-    const std::regex line(
-        "Epoch 1/2\n3/3 (\u2501){20} \\d+s \\d+(us|ms|s)/step - binary_accuracy: \\d\\.\\d{4} - loss: \\d\\.\\d{4} - "
-        "val_binary_accuracy: \\d\\.\\d{4} - val_loss: \\d\\.\\d{4}\nEpoch 2/2\n.*\n");
-    CHECK(std::regex_match(out.str(), line));
+    // Every run of digits becomes '#', and ms/us per step become s per step,
+    // so the line's shape can be compared exactly.
+    auto shape = [](const std::string& text) {
+        std::string out;
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            if (text[i] >= '0' && text[i] <= '9') {
+                if (out.empty() || out.back() != '#') out += '#';
+            } else if ((text.compare(i, 7, "us/step") == 0 || text.compare(i, 7, "ms/step") == 0) && !out.empty() &&
+                       out.back() == '#') {
+                out += "s/step";
+                i += 6;
+            } else {
+                out += text[i];
+            }
+        }
+        return out;
+    };
+    std::string bar;
+    for (int k = 0; k < 20; ++k) bar += "\u2501";
+    const std::string epoch_line = "#/# " + bar + " #s #s/step - binary_accuracy: #.# - loss: #.# - " +
+                                   "val_binary_accuracy: #.# - val_loss: #.#\n";
+    CHECK(shape(out.str()) == "Epoch #/#\n" + epoch_line + "Epoch #/#\n" + epoch_line);
+    CHECK(out.str().rfind("Epoch 1/2\n3/3 ", 0) == 0);
+    CHECK(out.str().find("Epoch 2/2\n3/3 ") != std::string::npos);
     INFO(out.str());
     std::ostringstream quiet;
     trainer.set_progress_stream(quiet);
