@@ -6,12 +6,12 @@
 
 #include <cstddef>
 #include <cstdio>
-#include <fstream>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "detail/atomic_write.hpp"
 #include "error.hpp"
 #include "logs.hpp"
 
@@ -57,35 +57,23 @@ public:
     }
 
     // Writes "epoch,<key>,..." and one row per epoch (1-based epochs, as a
-    // plot's x axis), all digits needed to read the doubles back exactly.
-    // Written to a temporary file, then renamed: a failed write keeps the old file.
+    // plot's x axis), with all the digits needed to read the doubles back.
+    // Written atomically: a failed write keeps the old file.
     void to_csv(const std::string& path) const {
-        const std::string temporary = path + ".tmp";
-        {
-            std::ofstream out(temporary, std::ios::trunc);
-            if (!out) throw Error("History::to_csv: cannot open " + temporary + " for writing");
-            out << "epoch";
-            for (const auto& entry : series_) out << ',' << entry.first;
-            out << '\n';
-            char number[32];
-            for (std::size_t e = 0; e < epochs(); ++e) {
-                out << e + 1;
-                for (const auto& entry : series_) {
-                    std::snprintf(number, sizeof number, "%.17g", entry.second[e]);
-                    out << ',' << number;
-                }
-                out << '\n';
+        std::string text = "epoch";
+        for (const auto& entry : series_) text += ',' + entry.first;
+        text += '\n';
+        char number[32];
+        for (std::size_t e = 0; e < epochs(); ++e) {
+            text += std::to_string(e + 1);
+            for (const auto& entry : series_) {
+                std::snprintf(number, sizeof number, "%.17g", entry.second[e]);
+                text += ',';
+                text += number;
             }
-            out.flush();
-            if (!out) {
-                std::remove(temporary.c_str());
-                throw Error("History::to_csv: writing " + temporary + " failed");
-            }
+            text += '\n';
         }
-        if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-            std::remove(temporary.c_str());
-            throw Error("History::to_csv: cannot rename " + temporary + " to " + path);
-        }
+        detail::write_file_atomically(path, text, "History::to_csv");
     }
 
 private:

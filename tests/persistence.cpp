@@ -1,0 +1,184 @@
+// save/load: round trips (bit-identical blocks, same outputs), every load
+// error on a written corrupt file, the model unchanged after a failed load,
+// atomic writes; export_header: exact literals.
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include <doctest/doctest.h>
+
+#include <ctnn/ctnn.hpp>
+
+#include "support/reference.hpp"
+
+using namespace ctnn;
+namespace fs = std::filesystem;
+
+namespace {
+
+using Card = Sequential<Dense<33, 4, ReLU>, Dense<4, 4, ReLU>, Dense<4, 1, Sigmoid>>;
+using WithState = BasicSequential<double, Dense<3, 5, Tanh>, BatchNormalization, Dropout<0.2>, Dense<5, 2>>;
+
+struct TempDir {
+    fs::path path;
+    TempDir() : path(fs::temp_directory_path() / ("ctnn-test-" + std::to_string(std::rand()) + "-" +
+                                                  std::to_string(reinterpret_cast<std::uintptr_t>(this)))) {
+        fs::create_directories(path);
+    }
+    ~TempDir() { fs::remove_all(path); }
+    std::string operator/(const std::string& name) const { return (path / name).string(); }
+};
+
+std::string read_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+void write_bytes(const std::string& path, const std::string& bytes) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), std::streamsize(bytes.size()));
+}
+template <class Model>
+std::string load_error(Model& model, const std::string& path) {
+    try {
+        load(model, path);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+template <class Model>
+void randomize(Model& model, unsigned seed) {
+    Rng rng(Seed{seed});
+    for (auto& v : model.parameters()) v = typename Model::value_type(rng.uniform(-1, 1));
+    for (auto& v : model.state()) v = typename Model::value_type(rng.uniform(0.5, 2));
+}
+
+}  // namespace
+
+TEST_CASE("save then load gives bit-identical blocks and outputs, float and double, with state") {
+    TempDir dir;
+    Card card(Seed{1}), card_back(Seed{2});
+    randomize(card, 3);
+    save(card, dir / "card.ctnn");
+    load(card_back, dir / "card.ctnn");
+    CHECK(std::ranges::equal(card.parameters(), card_back.parameters()));
+    const auto x = test::random_inputs<float, 33>(1, 4)[0];
+    CHECK(card(x) == card_back(x));
+
+    WithState model(Seed{1}), back(Seed{9});
+    randomize(model, 5);
+    save(model, dir / "state.ctnn");
+    load(back, dir / "state.ctnn");
+    CHECK(std::ranges::equal(model.parameters(), back.parameters()));
+    CHECK(std::ranges::equal(model.state(), back.state()));
+    CHECK(model({0.1, 0.2, 0.3}) == back({0.1, 0.2, 0.3}));
+
+    // The file is exactly the documented layout.
+    const std::string bytes = read_bytes(dir / "card.ctnn");
+    const std::string_view name = Card::name.view();
+    CHECK(bytes.size() == 44 + name.size() + 161 * 4 + 4);
+    CHECK(bytes.substr(0, 8) == "CTNNMODL");
+    CHECK(bytes[8] == 1);
+    CHECK(bytes[12] == 1);
+    CHECK(bytes.substr(44, name.size()) == name);
+    float first;
+    std::memcpy(&first, bytes.data() + 44 + name.size(), 4);  // little-endian host
+    CHECK(first == card.parameters()[0]);
+    CHECK(detail::crc32("123456789") == 0xCBF43926u);  // the standard CRC-32 check value
+}
+
+TEST_CASE("load reports each problem, and leaves the model unchanged") {
+    TempDir dir;
+    Card card(Seed{1});
+    randomize(card, 3);
+    save(card, dir / "good.ctnn");
+    const std::string good = read_bytes(dir / "good.ctnn");
+    Card target(Seed{7});
+    const std::vector<float> before(target.parameters().begin(), target.parameters().end());
+    auto unchanged = [&] { return std::ranges::equal(before, target.parameters()); };
+
+    write_bytes(dir / "text.ctnn", "epoch,loss\n1,0.5\n");
+    CHECK(load_error(target, dir / "text.ctnn").find("not a ctnn model file") != std::string::npos);
+    CHECK(load_error(target, dir / "missing.ctnn").find("cannot open") != std::string::npos);
+
+    std::string version = good;
+    version[8] = 2;
+    write_bytes(dir / "v2.ctnn", version);
+    CHECK(load_error(target, dir / "v2.ctnn").find("format version 2; this build of ctnn reads version 1") !=
+          std::string::npos);
+
+    for (std::size_t cut : {std::size_t{20}, good.size() / 2, good.size() - 1}) {
+        write_bytes(dir / "short.ctnn", good.substr(0, cut));
+        CAPTURE(cut);
+        CHECK(load_error(target, dir / "short.ctnn").find("truncated") != std::string::npos);
+    }
+    write_bytes(dir / "long.ctnn", good + "x");
+    CHECK(load_error(target, dir / "long.ctnn").find("data after the checksum") != std::string::npos);
+
+    std::string flipped = good;
+    flipped[good.size() - 20] ^= 0x10;  // a bit of the last parameters
+    write_bytes(dir / "flipped.ctnn", flipped);
+    CHECK(load_error(target, dir / "flipped.ctnn").find("checksum mismatch") != std::string::npos);
+
+    BasicSequential<double, Dense<33, 4, ReLU>, Dense<4, 4, ReLU>, Dense<4, 1, Sigmoid>> in_double(Seed{1});
+    save(in_double, dir / "double.ctnn");
+    CHECK(load_error(target, dir / "double.ctnn")
+              .find("holds double (binary64) values; this model is float (binary32)") != std::string::npos);
+
+    Sequential<Dense<33, 8, ReLU>, Dense<8, 1, Sigmoid>> other(Seed{1});
+    save(other, dir / "other.ctnn");
+    const std::string message = load_error(target, dir / "other.ctnn");
+    CHECK(message.find("another architecture") != std::string::npos);
+    CHECK(message.find("file:  ctnn::Sequential<ctnn::Dense<33, 8, ctnn::ReLU>, ctnn::Dense<8, 1, ctnn::Sigmoid>>") !=
+          std::string::npos);
+    CHECK(message.find(std::string("model: ") + std::string(Card::name.view())) != std::string::npos);
+    CHECK(message.find(dir / "other.ctnn") != std::string::npos);  // where
+    CHECK(unchanged());
+}
+
+TEST_CASE("a failed save leaves the previous file intact and loadable") {
+    TempDir dir;
+    Card first(Seed{1}), second(Seed{2}), loaded(Seed{3});
+    const std::string path = dir / "model.ctnn";
+    save(first, path);
+    // The temporary file cannot be created: a directory stands in its place.
+    fs::create_directory(path + ".ctnn-tmp");
+    CHECK_THROWS_WITH_AS(save(second, path), doctest::Contains("was left as it was"), Error);
+    fs::remove(path + ".ctnn-tmp");
+    load(loaded, path);
+    CHECK(std::ranges::equal(loaded.parameters(), first.parameters()));
+    // The rename fails: the target is a directory. No temporary file is left behind.
+    fs::create_directory(dir / "taken.ctnn");
+    CHECK_THROWS_AS(save(second, dir / "taken.ctnn"), Error);
+    CHECK_FALSE(fs::exists(dir / "taken.ctnn.ctnn-tmp"));
+    // Saving over an existing file replaces it.
+    save(second, path);
+    load(loaded, path);
+    CHECK(std::ranges::equal(loaded.parameters(), second.parameters()));
+}
+
+TEST_CASE("export_header writes the model's type and exact hexadecimal literals") {
+    TempDir dir;
+    WithState model(Seed{1});
+    randomize(model, 8);
+    export_header(model, dir / "exported.hpp", "tiny");
+    const std::string text = read_bytes(dir / "exported.hpp");
+    CHECK(text.find("namespace tiny {") != std::string::npos);
+    CHECK(text.find("#include <ctnn/core.hpp>") != std::string::npos);
+    CHECK(text.find("using Model = " + std::string(WithState::name.view()) + ";") != std::string::npos);
+    // Every literal reads back to the same bits, in order: parameters then state.
+    std::vector<double> values;
+    for (std::size_t at = text.find("0x"); at != std::string::npos; at = text.find("0x", at + 1)) {
+        const bool negative = at > 0 && text[at - 1] == '-';
+        const double v = std::strtod(text.c_str() + at, nullptr);
+        values.push_back(negative ? -v : v);
+    }
+    REQUIRE(values.size() == WithState::parameter_count + WithState::state_count);
+    for (std::size_t k = 0; k < WithState::parameter_count; ++k) CHECK(values[k] == model.parameters()[k]);
+    for (std::size_t k = 0; k < WithState::state_count; ++k)
+        CHECK(values[WithState::parameter_count + k] == model.state()[k]);
+    CHECK_THROWS_WITH_AS(export_header(model, dir / "x.hpp", "not valid"), doctest::Contains("not a C++ identifier"),
+                         Error);
+}
