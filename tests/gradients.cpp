@@ -109,3 +109,8 @@ TEST_CASE("gradients through Dropout and BatchNormalization (batch statistics) m
     // At the front: BatchNormalization of the raw inputs.
     check_gradient<BasicSequential<double, BatchNormalization, Dense<4, 3, ELU>>>(Huber{}, -2, 2);
 }
+
+TEST_CASE("gradients through a Normalization layer in the middle match finite differences") {
+    using Model = BasicSequential<double, Dense<4, 5, Tanh>, Normalization, Dense<5, 2>>;
+    check_gradient<Model>(MSE{}, -1, 1);
+}

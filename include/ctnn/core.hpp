@@ -17,5 +17,6 @@
 #include "layers/batch_normalization.hpp"
 #include "layers/dense.hpp"
 #include "layers/dropout.hpp"
+#include "layers/normalization.hpp"
 #include "random.hpp"
 #include "sequential.hpp"

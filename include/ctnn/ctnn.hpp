@@ -7,6 +7,8 @@
 #include "callback.hpp"
 #include "callbacks/early_stopping.hpp"
 #include "core.hpp"
+#include "data/scalers.hpp"
+#include "data/split.hpp"
 #include "dataset.hpp"
 #include "error.hpp"
 #include "export.hpp"
