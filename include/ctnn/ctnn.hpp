@@ -27,6 +27,7 @@
 #include "optimizers/adam.hpp"
 #include "optimizers/sgd.hpp"
 #include "persistence.hpp"
+#include "plot.hpp"
 #include "progress.hpp"
 #include "summary.hpp"
 #include "trainer.hpp"
