@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""Regenerate the PyTorch reference vectors in tests/data/ for tests/reference.cpp
-and tests/training_reference.cpp.
+"""Regenerate the PyTorch reference vectors in tests/data/ for tests/reference.cpp,
+tests/training_reference.cpp and tests/batch_normalization_reference.cpp.
 
 Produces, deterministically (same bytes on every run):
 
@@ -58,6 +58,48 @@ Produces, deterministically (same bytes on every run):
       clip (where ctnn's fused gradient p - y would differ) and Huber's errors
       far from delta (so float rounding cannot switch a branch).
 
+  tests/data/batch_normalization.txt
+      BatchNormalization trajectories for tests/batch_normalization_reference.cpp:
+      the model Dense<3, 4, Tanh> -> BatchNormalization -> Dense<4, 2, Sigmoid>
+      (34 parameters, 8 state values) on the 12 rows of training.txt (same
+      inputs, same targets), trained by torch.optim.SGD(lr 0.1) + BCELoss.
+      Initial values, by the flat index k of the parameter block (Keras
+      layout: kernel 3 x 4, bias 4 | gamma 4, beta 4 | kernel 4 x 2, bias 2)
+      and s of the state block (moving mean 4, moving variance 4):
+        Dense parameters       0.25 * u(k)          (k = 0-15 and 24-33)
+        gamma i                1 + 0.1 * u(16 + i)
+        beta i                 0.05 * u(20 + i)
+        moving mean i          0.1 * u(100 + i)            (s = i)
+        moving variance i      1 + 0.25 * u(104 + i)       (s = 4 + i)
+      Keras' BatchNormalization (momentum 0.99, epsilon 1e-3) against
+      torch.nn.BatchNorm1d(4, eps=1e-3, momentum=0.01): PyTorch's momentum is
+      1 - Keras'. In training both normalize with the batch mean and the
+      biased batch variance, so the forward output and every gradient come
+      from torch.autograd through BatchNorm1d; but PyTorch's running_var
+      follows the unbiased batch variance and Keras' moving variance the
+      biased one, so the script computes Keras' moving statistics itself,
+        moving = moving * 0.99 + batch * (1 - 0.99),
+      batch = torch.mean and torch.var(unbiased=False) of the layer's input,
+      and asserts PyTorch's running_mean agrees and its running_var is the
+      unbiased update. Two trajectories:
+        batch4       rows 0-3, 4-7, 8-11 (3 steps) through nn.BatchNorm1d;
+                     the script also runs Keras' formula
+                     (x - mean) / sqrt(var + eps) * gamma + beta through
+                     autograd and asserts both give the same gradient.
+        single_row   batches of ONE row (rows 0, then 1: 2 steps). BatchNorm1d
+                     refuses a batch of 1 in training; Keras' formula, run
+                     through autograd here, gives a variance of 0, x_hat = 0,
+                     the output beta, a zero input gradient (so the first
+                     Dense layer's gradient is exactly 0) and a moving
+                     variance that decays by 0.99.
+      Per step: the batch loss, the predictions, the gradient and the
+      parameters after the SGD update (Keras layout: Dense kernels transposed
+      from PyTorch's weight, then the bias; gamma, beta) and the moving
+      statistics after the step. After each trajectory, inference outputs for
+      the formula inputs of samples 12-17, from BatchNorm1d in eval mode with
+      Keras' moving statistics copied into running_mean/running_var, i.e.
+      (x - moving_mean) / sqrt(moving_variance + eps) * gamma + beta.
+
 Format: plain text, '#' starts a comment line, values separated by spaces and
 printed with repr() (shortest string that round-trips a float64).
 
@@ -74,6 +116,20 @@ printed with repr() (shortest string that round-trips a float64).
                     step <i> rows <first row...> loss <batch loss>   (s groups of 3 lines)
                     g <gradient, Keras layout...>
                     w <parameters after the step, Keras layout...>
+  batch_normalization.txt:
+                    model <name>
+                    rows <n>
+                    row <r> x <inputs...> y <targets...>      (n lines)
+                    init w <initial parameters, Keras layout...>
+                    init s <initial state: moving means..., moving variances...>
+                    trajectory <name> batch <b> steps <s>
+                    step <i> rows <b rows...> loss <batch loss>   (s groups of 5 lines)
+                    p <predictions, row after row...>
+                    g <gradient, Keras layout...>
+                    w <parameters after the step, Keras layout...>
+                    s <state after the step...>
+                    infer <m>
+                    sample <n> x <inputs...> y <inference outputs...>   (m lines)
 
 All computation is in float64 with Debian's python3-torch. Run from anywhere:
 
@@ -217,6 +273,8 @@ MODELS = [
 def layer_name(layer):
     if layer[0] == "Dense":
         return "ctnn::Dense<%d, %d, %s>" % (layer[1], layer[2], ACT_NAMES[layer[3]])
+    if layer[0] == "BatchNormalization":
+        return "ctnn::BatchNormalization"
     return "ctnn::Activation<%s>" % ACT_NAMES[layer[1]]
 
 
@@ -397,11 +455,171 @@ def write_training(path):
         f.write("\n".join(lines) + "\n")
 
 
+# ---- BatchNormalization ----------------------------------------------------
+
+BN_LAYERS = [("Dense", 3, 4, "Tanh"), ("BatchNormalization",), ("Dense", 4, 2, "Sigmoid")]
+BN_WIDTH = 4
+BN_MOMENTUM = 0.99  # Keras'; PyTorch's momentum is 1 - this
+BN_EPSILON = 1e-3
+BN_ROWS = 12
+BN_SAMPLES = list(range(12, 18))  # inference inputs: formula samples not trained on
+# name, batch size, steps; batches of consecutive rows in order.
+BN_TRAJECTORIES = [("batch4", 4, 3), ("single_row", 1, 2)]
+
+
+def bn_initial_parameters():
+    """The flat parameter block (Keras layout) by the formulas of the docstring."""
+    w = []
+    for k in range(16):  # Dense<3, 4>: kernel 3 x 4, bias 4
+        w.append(parameter(k))
+    w += [1.0 + 0.1 * u(16 + i) for i in range(BN_WIDTH)]  # gamma
+    w += [0.05 * u(20 + i) for i in range(BN_WIDTH)]  # beta
+    for k in range(24, 34):  # Dense<4, 2>: kernel 4 x 2, bias 2
+        w.append(parameter(k))
+    return w
+
+
+def bn_initial_state():
+    return [0.1 * u(100 + i) for i in range(BN_WIDTH)] + [1.0 + 0.25 * u(104 + i) for i in range(BN_WIDTH)]
+
+
+def bn_build():
+    """Linear, Tanh, BatchNorm1d, Linear, Sigmoid with the initial parameters."""
+    w = bn_initial_parameters()
+    lin1 = torch.nn.Linear(3, 4, dtype=DT)
+    bn = torch.nn.BatchNorm1d(BN_WIDTH, eps=BN_EPSILON, momentum=1 - BN_MOMENTUM, dtype=DT)
+    lin2 = torch.nn.Linear(4, 2, dtype=DT)
+    with torch.no_grad():
+        lin1.weight.copy_(torch.tensor(w[0:12], dtype=DT).reshape(3, 4).t())
+        lin1.bias.copy_(torch.tensor(w[12:16], dtype=DT))
+        bn.weight.copy_(torch.tensor(w[16:20], dtype=DT))
+        bn.bias.copy_(torch.tensor(w[20:24], dtype=DT))
+        lin2.weight.copy_(torch.tensor(w[24:32], dtype=DT).reshape(4, 2).t())
+        lin2.bias.copy_(torch.tensor(w[32:34], dtype=DT))
+    net = torch.nn.Sequential(lin1, torch.nn.Tanh(), bn, lin2, torch.nn.Sigmoid())
+    assert bn_block(net) == w
+    return net
+
+
+def bn_block(net, grad=False):
+    """Parameters (or their gradients) in Keras layout."""
+    lin1, _, bn, lin2, _ = net
+    pick = (lambda t: t.grad) if grad else (lambda t: t.detach())
+    return (pick(lin1.weight).t().reshape(-1).tolist() + pick(lin1.bias).tolist() +
+            pick(bn.weight).tolist() + pick(bn.bias).tolist() +
+            pick(lin2.weight).t().reshape(-1).tolist() + pick(lin2.bias).tolist())
+
+
+def bn_keras_train_forward(net, x):
+    """Keras' training-mode formula through autograd: batch mean, biased variance."""
+    lin1, tanh, bn, lin2, sigmoid = net
+    h = tanh(lin1(x))
+    mean = h.mean(dim=0)
+    var = ((h - mean) ** 2).mean(dim=0)
+    z = (h - mean) / torch.sqrt(var + BN_EPSILON) * bn.weight + bn.bias
+    return sigmoid(lin2(z))
+
+
+def write_batch_normalization(path):
+    xs = [[input_value(n, i) for i in range(3)] for n in range(BN_ROWS)]
+    ys = [train_targets(x) for x in xs]
+    loss_fn = torch.nn.BCELoss()
+    lines = [
+        "# PyTorch %s float64 BatchNormalization reference for ctnn (Keras semantics); generated by "
+        "scripts/make-reference.py, do not edit." % torch.__version__,
+        "# Inputs x[n][i] = 2 * u(n * 7919 + i * 31 + 7), targets y0 = [x0 + x1 + x2 > 0], y1 = [x0 x1 x2 > 0];",
+        "# u(k) = ((k * 40503 + 12345) mod 65536) / 32768 - 1. Initial parameters: Dense 0.25 * u(k),",
+        "# gamma 1 + 0.1 * u(k), beta 0.05 * u(k) (k: flat index); moving mean 0.1 * u(100 + i), moving variance",
+        "# 1 + 0.25 * u(104 + i). SGD(lr 0.1) + binary cross-entropy, batches of consecutive rows in order.",
+        "# Moving statistics by Keras' rule with the biased batch variance. See the script's docstring.",
+        "model %s" % model_name("double", BN_LAYERS),
+        "rows %d" % BN_ROWS,
+    ]
+    for n in range(BN_ROWS):
+        lines.append("row %d x %s y %s" % (n, fmt(xs[n]), fmt(ys[n])))
+    lines.append("init w %s" % fmt(bn_initial_parameters()))
+    lines.append("init s %s" % fmt(bn_initial_state()))
+    for name, batch, steps in BN_TRAJECTORIES:
+        net = bn_build()
+        net.train()
+        lin1, tanh, bn, lin2, _ = net
+        params = list(net.parameters())
+        optimizer = torch.optim.SGD(params, lr=0.1)
+        state = torch.tensor(bn_initial_state(), dtype=DT)
+        mm, mv = state[:BN_WIDTH].clone(), state[BN_WIDTH:].clone()
+        lines.append("trajectory %s batch %d steps %d" % (name, batch, steps))
+        for step in range(steps):
+            first = (step * batch) % BN_ROWS
+            rows = list(range(first, first + batch))
+            x = torch.tensor([xs[r] for r in rows], dtype=DT)
+            y = torch.tensor([ys[r] for r in rows], dtype=DT)
+            # Keras' moving statistics from the layer's input (before the update).
+            with torch.no_grad():
+                h = tanh(lin1(x))
+                batch_mean = h.mean(dim=0)
+                batch_var = h.var(dim=0, unbiased=False)
+                new_mm = mm * BN_MOMENTUM + batch_mean * (1 - BN_MOMENTUM)
+                new_mv = mv * BN_MOMENTUM + batch_var * (1 - BN_MOMENTUM)
+                bn.running_mean.copy_(mm)
+                bn.running_var.copy_(mv)
+            optimizer.zero_grad()
+            if batch > 1:
+                p = net(x)  # nn.BatchNorm1d in training mode
+                loss = loss_fn(p, y)
+                # Keras' formula gives the same output and gradients.
+                q = bn_keras_train_forward(net, x)
+                keras_grads = torch.autograd.grad(loss_fn(q, y), params)
+                assert (q - p).abs().max().item() < 1e-15
+                loss.backward()
+                worst = max((a.grad - b).abs().max().item() for a, b in zip(params, keras_grads))
+                assert worst < 1e-14, "BatchNorm1d and Keras' formula differ by %g" % worst
+                # PyTorch's running statistics: the same mean, the unbiased variance.
+                with torch.no_grad():
+                    assert (bn.running_mean - new_mm).abs().max().item() < 1e-15
+                    unbiased = mv * BN_MOMENTUM + h.var(dim=0, unbiased=True) * (1 - BN_MOMENTUM)
+                    assert (bn.running_var - unbiased).abs().max().item() < 1e-15
+                    # ... which is not Keras' (by far more than the test's tolerance).
+                    assert (bn.running_var - new_mv).abs().min().item() > 1e-9
+            else:
+                assert (h - batch_mean).abs().max().item() == 0 and batch_var.abs().max().item() == 0
+                p = bn_keras_train_forward(net, x)
+                loss = loss_fn(p, y)
+                loss.backward()
+                assert all(v == 0 for v in lin1.weight.grad.reshape(-1).tolist() + lin1.bias.grad.tolist())
+                assert all(v == 0 for v in bn.weight.grad.tolist())
+            pd = p.detach()
+            assert pd.min().item() > 1e-3 and pd.max().item() < 1 - 1e-3, "BCE prediction near the clip"
+            g = bn_block(net, grad=True)
+            optimizer.step()
+            w = bn_block(net)
+            mm, mv = new_mm, new_mv
+            lines.append("step %d rows %s loss %s" % (step + 1, " ".join(str(r) for r in rows), repr(loss.item())))
+            lines.append("p %s" % fmt(pd.reshape(-1).tolist()))
+            lines.append("g %s" % fmt(g))
+            lines.append("w %s" % fmt(w))
+            lines.append("s %s" % fmt(mm.tolist() + mv.tolist()))
+        # Inference with Keras' moving statistics.
+        net.eval()
+        with torch.no_grad():
+            bn.running_mean.copy_(mm)
+            bn.running_var.copy_(mv)
+            x = torch.tensor([[input_value(n, i) for i in range(3)] for n in BN_SAMPLES], dtype=DT)
+            out = net(x)
+            z = (tanh(lin1(x)) - mm) / torch.sqrt(mv + BN_EPSILON) * bn.weight + bn.bias
+            assert (torch.sigmoid(lin2(z)) - out).abs().max().item() < 1e-15
+        lines.append("infer %d" % len(BN_SAMPLES))
+        for n, xr, yr in zip(BN_SAMPLES, x.tolist(), out.tolist()):
+            lines.append("sample %d x %s y %s" % (n, fmt(xr), fmt(yr)))
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def main():
     os.makedirs(DATA, exist_ok=True)
     write_activations(os.path.join(DATA, "activations.txt"))
     write_models(os.path.join(DATA, "models.txt"))
     write_training(os.path.join(DATA, "training.txt"))
+    write_batch_normalization(os.path.join(DATA, "batch_normalization.txt"))
 
 
 if __name__ == "__main__":
