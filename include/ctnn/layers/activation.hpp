@@ -7,10 +7,9 @@
 #include "../activation.hpp"
 #include "../detail/fixed_string.hpp"
 #include "../random.hpp"
+#include "shape_preserving.hpp"
 
 namespace ctnn {
-
-struct EmptyView {};
 
 template <ActivationFunction F>
 struct Activation {
@@ -19,17 +18,10 @@ struct Activation {
     using activation = F;
 
     template <class T, std::size_t Width>
-    struct bind {
-        using value_type = T;
+    struct bind : ShapePreservingBase<T, Width> {
         using activation = F;
-        static constexpr std::size_t input_size = Width;
-        static constexpr std::size_t output_size = Width;
-        static constexpr std::size_t parameter_count = 0;
-        static constexpr std::size_t state_count = 0;
         static constexpr auto name = Activation::name;
         static constexpr detail::fixed_string kind{"Activation"};
-
-        static void initialize(T*, T*, Rng&) noexcept {}
 
         static void forward(const T*, const T*, const T* x, T* y) noexcept {
             for (std::size_t i = 0; i < Width; ++i) y[i] = x[i];
@@ -37,8 +29,6 @@ struct Activation {
         }
 
         // ---- training (layer.hpp); the input x serves as the derivative's argument ----
-        static constexpr std::size_t scratch_per_sample = 0;
-
         static void forward_train(const T*, T*, const T* x, T* y, T*, std::size_t n, Rng&) noexcept {
             for (std::size_t k = 0; k < n * Width; ++k) y[k] = x[k];
             for (std::size_t r = 0; r < n; ++r) activate<F, T, Width>(y + r * Width);
@@ -54,11 +44,6 @@ struct Activation {
                 for (std::size_t r = 0; r < n; ++r) F::template backward_vector<T, Width>(y + r * Width, dy + r * Width);
             }
             for (std::size_t k = 0; k < n * Width; ++k) dx[k] = dy[k];
-        }
-
-        template <class P>
-        static constexpr EmptyView view(P*, P*) noexcept {
-            return {};
         }
     };
 };

@@ -18,9 +18,9 @@
 #include <span>
 #include <utility>
 
-#include "../activations/linear.hpp"
 #include "../detail/fixed_string.hpp"
 #include "../random.hpp"
+#include "shape_preserving.hpp"
 
 namespace ctnn {
 
@@ -47,11 +47,7 @@ struct BatchNormalization {
     static constexpr detail::fixed_string name{"ctnn::BatchNormalization"};
 
     template <class T, std::size_t Width>
-    struct bind {
-        using value_type = T;
-        using activation = Linear;
-        static constexpr std::size_t input_size = Width;
-        static constexpr std::size_t output_size = Width;
+    struct bind : ShapePreservingBase<T, Width> {
         static constexpr std::size_t parameter_count = 2 * Width;  // gamma, beta
         static constexpr std::size_t state_count = 2 * Width;      // moving mean, moving variance
         static constexpr auto name = BatchNormalization::name;

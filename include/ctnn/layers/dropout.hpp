@@ -13,10 +13,9 @@
 #include <cstdint>
 #include <utility>
 
-#include "../activations/linear.hpp"
 #include "../detail/fixed_string.hpp"
 #include "../random.hpp"
-#include "activation.hpp"
+#include "shape_preserving.hpp"
 
 namespace ctnn {
 
@@ -61,17 +60,9 @@ struct Dropout {
     static constexpr auto name = "ctnn::Dropout<" + detail::spell_rate<Rate>() + ">";
 
     template <class T, std::size_t Width>
-    struct bind {
-        using value_type = T;
-        using activation = Linear;
-        static constexpr std::size_t input_size = Width;
-        static constexpr std::size_t output_size = Width;
-        static constexpr std::size_t parameter_count = 0;
-        static constexpr std::size_t state_count = 0;
+    struct bind : ShapePreservingBase<T, Width> {
         static constexpr auto name = Dropout::name;
         static constexpr detail::fixed_string kind{"Dropout"};
-
-        static void initialize(T*, T*, Rng&) noexcept {}
 
         static void forward(const T*, const T*, const T* x, T* y) noexcept {
             for (std::size_t i = 0; i < Width; ++i) y[i] = x[i];
@@ -93,11 +84,6 @@ struct Dropout {
                              std::size_t n) noexcept {
             if (dx == nullptr) return;
             for (std::size_t k = 0; k < n * Width; ++k) dx[k] = dy[k] * mask[k];
-        }
-
-        template <class P>
-        static constexpr EmptyView view(P*, P*) noexcept {
-            return {};
         }
     };
 };

@@ -12,9 +12,9 @@
 #include <cstddef>
 #include <span>
 
-#include "../activations/linear.hpp"
 #include "../detail/fixed_string.hpp"
 #include "../random.hpp"
+#include "shape_preserving.hpp"
 
 namespace ctnn {
 
@@ -56,12 +56,7 @@ struct Normalization {
     static constexpr detail::fixed_string name{"ctnn::Normalization"};
 
     template <class T, std::size_t Width>
-    struct bind {
-        using value_type = T;
-        using activation = Linear;
-        static constexpr std::size_t input_size = Width;
-        static constexpr std::size_t output_size = Width;
-        static constexpr std::size_t parameter_count = 0;
+    struct bind : ShapePreservingBase<T, Width> {
         static constexpr std::size_t state_count = 2 * Width;  // mean, variance
         static constexpr auto name = Normalization::name;
         static constexpr detail::fixed_string kind{"Normalization"};
@@ -77,8 +72,6 @@ struct Normalization {
         static void forward(const T*, const T* state, const T* x, T* y) noexcept {
             for (std::size_t i = 0; i < Width; ++i) y[i] = (x[i] - state[i]) / divisor(state, i);
         }
-
-        static constexpr std::size_t scratch_per_sample = 0;
 
         static void forward_train(const T* params, T* state, const T* x, T* y, T*, std::size_t n, Rng&) noexcept {
             for (std::size_t r = 0; r < n; ++r) forward(params, state, x + r * Width, y + r * Width);
