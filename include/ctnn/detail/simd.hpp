@@ -21,6 +21,7 @@
 #include <utility>
 
 #include "../config.hpp"
+#include "exp.hpp"
 
 #if CTNN_SIMD
 // GCC 12 reports false "used uninitialized" warnings inside its own AVX-512
@@ -126,6 +127,10 @@ inline V select(const Condition& condition, const V& if_true, const V& if_false)
 
 template <class V>
 inline V exp(const V& x) noexcept {
+#if defined(__FMA__) || defined(__ARM_FEATURE_FMA)
+    if constexpr (std::is_same_v<V, float>) return detail::exp_float(x);  // see detail/exp.hpp
+    else
+#endif
     if constexpr (is_scalar<V>) return std::exp(x);
 #if CTNN_SIMD
     else return xsimd::exp(x);

@@ -1,0 +1,333 @@
+// ctnn::Table: a numeric table with named columns -- what read_csv and
+// read_arff return, and what to_dataset<In, Out>() turns into the Dataset that
+// fit() trains on:
+//
+//   ctnn::Table table = ctnn::read_arff("data/ionosphere.arff");
+//   auto data = table.to_dataset<34, 1>({"class"});   // every other column is a feature
+//
+// Each column is one std::vector<double> (column-major), so a table costs
+// about the size of its numbers. A missing value is NaN. A nominal column
+// (ARFF's {b, g}, or a CSV column read as categories) holds the category codes
+// 0, 1, 2, ... and keeps the category names in code order.
+//
+// drop() and select() return a new Table and leave this one as it was, as
+// pandas does by default; called on an rvalue (read_csv(...).drop("id")) they
+// move the columns instead of copying them. Column names are unique; an
+// unknown name is an Error that lists the table's columns. Host only.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <concepts>
+#include <functional>
+#include <cstddef>
+#include <initializer_list>
+#include <limits>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "../dataset.hpp"
+#include "../error.hpp"
+#include "detail/text.hpp"
+
+namespace ctnn {
+
+// What to_dataset does with a missing value (NaN) in a chosen column: throw an
+// Error naming the first one, or leave out every row that has one.
+enum class MissingValues { error, drop_rows };
+
+// A list of column names as a parameter: one name ("class", a std::string),
+// a braced list ({"a01", "a02"}) or a std::vector<std::string>. It refers to
+// the caller's strings, so it is meant for parameters only.
+class ColumnNames {
+public:
+    template <class Name>
+        requires std::convertible_to<const Name&, std::string_view>
+    ColumnNames(const Name& name) : names_{std::string_view(name)} {}  // NOLINT: implicit on purpose
+    ColumnNames(std::initializer_list<std::string_view> names) : names_(names) {}
+    ColumnNames(const std::vector<std::string>& names) : names_(names.begin(), names.end()) {}
+
+    std::size_t size() const noexcept { return names_.size(); }
+    auto begin() const noexcept { return names_.begin(); }
+    auto end() const noexcept { return names_.end(); }
+    std::string_view operator[](std::size_t i) const noexcept { return names_[i]; }
+
+private:
+    std::vector<std::string_view> names_;
+};
+
+class Table {
+public:
+    Table() = default;
+
+    // Appends a numeric column (NaN for a missing value). The first column sets
+    // the row count; every other one must have as many values.
+    Table& add_column(std::string name, std::vector<double> values) {
+        check_new_column(name, values.size(), "add_column");
+        push(std::move(name), std::move(values), {}, false);
+        return *this;
+    }
+
+    // Appends a nominal column: each value is a code 0 ... categories.size()-1
+    // or NaN (missing).
+    Table& add_nominal_column(std::string name, std::vector<double> codes, std::vector<std::string> categories) {
+        check_new_column(name, codes.size(), "add_nominal_column");
+        for (std::size_t r = 0; r < codes.size(); ++r) {
+            const double code = codes[r];
+            if (!std::isnan(code) && !(code >= 0 && code < double(categories.size()) && code == std::floor(code)))
+                throw Error("add_nominal_column(" + detail::quote_text(name) + "): row " + std::to_string(r) + " is " +
+                            detail::number_text(code) + "; expected a category code from 0 to " +
+                            std::to_string(categories.size()) + " - 1, or NaN for missing");
+        }
+        push(std::move(name), std::move(codes), std::move(categories), true);
+        return *this;
+    }
+
+    // Where the rows came from: the file, and each row's 1-based line in it.
+    // The readers set this; to_dataset's errors then name the line.
+    void set_source(std::string path, std::vector<std::size_t> lines) {
+        if (!lines.empty() && lines.size() != rows_)
+            throw Error("Table::set_source: " + detail::count_of(lines.size(), "line", "lines") + " given for " +
+                        detail::count_of(rows_, "row", "rows") + "; expected one line per row, or none");
+        source_ = std::move(path);
+        lines_ = std::move(lines);
+    }
+    const std::string& source() const noexcept { return source_; }
+    // The 1-based line of `row` in source(), 0 when unknown.
+    std::size_t source_line(std::size_t row) const noexcept { return row < lines_.size() ? lines_[row] : 0; }
+
+    const std::vector<std::string>& column_names() const noexcept { return names_; }
+    std::size_t rows() const noexcept { return rows_; }
+    std::size_t columns() const noexcept { return names_.size(); }
+    bool has_column(std::string_view name) const noexcept { return find(name) != npos; }
+
+    std::span<const double> column(std::string_view name) const { return data_[index(name, "column")].values; }
+    bool is_nominal(std::string_view name) const { return data_[index(name, "is_nominal")].nominal; }
+    // The category names of a nominal column, in code order; empty for a
+    // numeric column.
+    const std::vector<std::string>& categories(std::string_view name) const {
+        return data_[index(name, "categories")].categories;
+    }
+    std::size_t missing_count(std::string_view name) const {
+        std::size_t count = 0;
+        for (double v : data_[index(name, "missing_count")].values) count += std::isnan(v) ? 1 : 0;
+        return count;
+    }
+
+    // The table without the named columns / with only the named columns, in
+    // the order given.
+    Table drop(const ColumnNames& names) const& { return copy_columns(complement(names, "drop")); }
+    Table drop(const ColumnNames& names) && { return move_columns(complement(names, "drop")); }
+    Table select(const ColumnNames& names) const& { return copy_columns(distinct_indices(names, "select")); }
+    Table select(const ColumnNames& names) && { return move_columns(distinct_indices(names, "select")); }
+
+    // The rows as a Dataset: x from the feature columns, y from the target
+    // columns, in the order given, converted to T. Errors: In feature names or
+    // Out target names not given, an unknown or repeated column, a column used
+    // as both, an infinite value or one too large for T, and (with
+    // MissingValues::error) a missing value.
+    template <std::size_t In, std::size_t Out, class T = float>
+    Dataset<T, In, Out> to_dataset(const ColumnNames& features, const ColumnNames& targets,
+                                   MissingValues missing = MissingValues::error) const {
+        const std::string what = dataset_what<In, Out>();
+        if (features.size() != In)
+            throw Error(what + ": " + detail::count_of(features.size(), "feature column", "feature columns") +
+                        " given, expected " + std::to_string(In));
+        return dataset<In, Out, T>(distinct_indices(features, what), target_indices<Out>(targets, what), missing,
+                                   what);
+    }
+
+    // The same, with every column that is not a target as a feature, in the
+    // table's order.
+    template <std::size_t In, std::size_t Out, class T = float>
+    Dataset<T, In, Out> to_dataset(const ColumnNames& targets, MissingValues missing = MissingValues::error) const {
+        const std::string what = dataset_what<In, Out>();
+        const std::vector<std::size_t> y = target_indices<Out>(targets, what);
+        std::vector<std::size_t> x;
+        for (std::size_t c = 0; c < columns(); ++c)
+            if (std::find(y.begin(), y.end(), c) == y.end()) x.push_back(c);
+        if (x.size() != In)
+            throw Error(what + ": " + detail::count_of(x.size(), "feature column", "feature columns") +
+                        " given (every column but the " + (Out == 1 ? "target " : "targets ") +
+                        detail::quote_list(targets) + "), expected " + std::to_string(In));
+        return dataset<In, Out, T>(x, y, missing, what);
+    }
+
+private:
+    struct Column {
+        std::vector<double> values;
+        std::vector<std::string> categories;
+        bool nominal = false;
+    };
+    static constexpr std::size_t npos = std::size_t(-1);
+
+    std::vector<std::string> names_;
+    std::vector<Column> data_;
+    // Name -> column, so that lookups (and reading a file with 100,000
+    // columns) stay linear. Heterogeneous: looked up with a string_view.
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view name) const noexcept { return std::hash<std::string_view>{}(name); }
+    };
+    std::unordered_map<std::string, std::size_t, Hash, std::equal_to<>> index_;
+    std::size_t rows_ = 0;
+    std::string source_;
+    std::vector<std::size_t> lines_;
+
+    void check_new_column(const std::string& name, std::size_t size, const char* what) const {
+        if (find(name) != npos)
+            throw Error(std::string(what) + ": the table already has a column named " + detail::quote_text(name) +
+                        "; expected unique names");
+        if (!names_.empty() && size != rows_)
+            throw Error(std::string(what) + "(" + detail::quote_text(name) + "): " +
+                        detail::count_of(size, "value", "values") + ", expected " + std::to_string(rows_) +
+                        " (the table's row count)");
+    }
+    void push(std::string name, std::vector<double> values, std::vector<std::string> categories, bool nominal) {
+        if (names_.empty()) rows_ = values.size();
+        index_.emplace(name, names_.size());
+        names_.push_back(std::move(name));
+        data_.push_back({std::move(values), std::move(categories), nominal});
+    }
+
+    std::size_t find(std::string_view name) const noexcept {
+        const auto it = index_.find(name);
+        return it == index_.end() ? npos : it->second;
+    }
+    [[noreturn]] void unknown(std::string_view name, const std::string& what) const {
+        throw Error(what + ": no column named " + detail::quote_text(name) + "; the " +
+                    detail::count_of(columns(), "column is ", "columns are ") + detail::quote_list(names_));
+    }
+    std::size_t index(std::string_view name, const std::string& what) const {
+        const std::size_t c = find(name);
+        if (c == npos) unknown(name, what);
+        return c;
+    }
+    std::vector<std::size_t> indices(const ColumnNames& names, const std::string& what) const {
+        std::vector<std::size_t> out;
+        out.reserve(names.size());
+        for (std::string_view name : names) out.push_back(index(name, what));
+        return out;
+    }
+    std::vector<std::size_t> distinct_indices(const ColumnNames& names, const std::string& what) const {
+        std::vector<std::size_t> out = indices(names, what);
+        std::vector<bool> seen(columns());
+        for (std::size_t c : out) {
+            if (seen[c]) throw Error(what + ": column " + detail::quote_text(names_[c]) + " is named twice");
+            seen[c] = true;
+        }
+        return out;
+    }
+    std::vector<std::size_t> complement(const ColumnNames& names, const std::string& what) const {
+        std::vector<bool> dropped(columns());
+        for (std::size_t c : indices(names, what)) dropped[c] = true;
+        std::vector<std::size_t> out;
+        for (std::size_t c = 0; c < columns(); ++c)
+            if (!dropped[c]) out.push_back(c);
+        return out;
+    }
+
+    Table copy_columns(const std::vector<std::size_t>& picked) const {
+        Table out;
+        for (std::size_t c : picked) {
+            out.index_.emplace(names_[c], out.names_.size());
+            out.names_.push_back(names_[c]);
+            out.data_.push_back(data_[c]);
+        }
+        out.rows_ = picked.empty() ? 0 : rows_;
+        out.source_ = source_;
+        if (!picked.empty()) out.lines_ = lines_;
+        return out;
+    }
+    Table move_columns(const std::vector<std::size_t>& picked) {
+        Table out;
+        for (std::size_t c : picked) {
+            out.index_.emplace(names_[c], out.names_.size());
+            out.names_.push_back(std::move(names_[c]));
+            out.data_.push_back(std::move(data_[c]));
+        }
+        out.rows_ = picked.empty() ? 0 : rows_;
+        out.source_ = std::move(source_);
+        if (!picked.empty()) out.lines_ = std::move(lines_);
+        *this = Table();  // a moved-from table is empty rather than half-moved
+        return out;
+    }
+
+    template <std::size_t In, std::size_t Out>
+    static std::string dataset_what() {
+        return "to_dataset<" + std::to_string(In) + ", " + std::to_string(Out) + ">";
+    }
+    template <std::size_t Out>
+    std::vector<std::size_t> target_indices(const ColumnNames& targets, const std::string& what) const {
+        if (targets.size() != Out)
+            throw Error(what + ": " + detail::count_of(targets.size(), "target column", "target columns") +
+                        " given, expected " + std::to_string(Out));
+        return distinct_indices(targets, what);
+    }
+    std::string row_where(std::size_t row) const {
+        std::string out = "row " + std::to_string(row);
+        if (source_line(row) != 0) out += " (line " + std::to_string(source_line(row)) + " of " + source_ + ")";
+        return out;
+    }
+
+    template <std::size_t In, std::size_t Out, class T>
+    Dataset<T, In, Out> dataset(const std::vector<std::size_t>& x, const std::vector<std::size_t>& y,
+                                MissingValues missing, const std::string& what) const {
+        static_assert(std::is_floating_point_v<T>, "to_dataset: T is float or double");
+        static_assert(In > 0 && Out > 0, "to_dataset: a Dataset has at least one feature and one target");
+        for (std::size_t c : x)
+            if (std::find(y.begin(), y.end(), c) != y.end())
+                throw Error(what + ": column " + detail::quote_text(names_[c]) +
+                            " is both a feature and a target; expected each in one list");
+        if (rows_ == 0) throw Error(what + ": the table has no rows");
+
+        Dataset<T, In, Out> data;
+        data.x.reserve(rows_);
+        data.y.reserve(rows_);
+        // Returns false for a missing value, after checking that the value is
+        // finite and fits in T (1e39 is a double but not a float).
+        auto convert = [&](std::size_t row, std::size_t c, T& out) {
+            const double v = data_[c].values[row];
+            if (std::isnan(v)) return false;
+            if (std::isinf(v) || std::abs(v) > double(std::numeric_limits<T>::max()))
+                throw Error(what + ": " + row_where(row) + ", column " + detail::quote_text(names_[c]) + " is " +
+                            detail::number_text(v) + "; expected a finite number that fits in " +
+                            (std::is_same_v<T, float> ? "a float" : "a double"));
+            out = T(v);
+            return true;
+        };
+        std::array<T, In> features{};
+        std::array<T, Out> targets{};
+        for (std::size_t row = 0; row < rows_; ++row) {
+            bool complete = true;
+            auto fill = [&](const std::vector<std::size_t>& picked, auto& out) {
+                for (std::size_t k = 0; k < picked.size(); ++k) {
+                    if (convert(row, picked[k], out[k])) continue;
+                    if (missing == MissingValues::error)
+                        throw Error(what + ": " + row_where(row) + ", column " + detail::quote_text(names_[picked[k]]) +
+                                    " is missing; expected a number (MissingValues::drop_rows leaves out rows with "
+                                    "missing values)");
+                    complete = false;
+                    return;
+                }
+            };
+            fill(x, features);
+            if (complete) fill(y, targets);
+            if (!complete) continue;
+            data.x.push_back(features);
+            data.y.push_back(targets);
+        }
+        if (data.x.empty())
+            throw Error(what + ": every one of the " + detail::count_of(rows_, "row", "rows") +
+                        " has a missing value in the chosen columns; no rows are left");
+        return data;
+    }
+};
+
+}  // namespace ctnn
