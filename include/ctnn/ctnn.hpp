@@ -1,14 +1,19 @@
 // Everything ctnn has, for host programs: the core (models, layers,
 // activations, inference) and the host-only parts (errors, summary, training:
-// losses, metrics, optimizers, the trainer, data sets, callbacks, History).
+// losses, metrics, optimizers, the trainer, data sets, callbacks, History),
+// data loading (CSV, ARFF, IDX), scalers, persistence and plots.
 #pragma once
 
 #include "backprop.hpp"
 #include "callback.hpp"
 #include "callbacks/early_stopping.hpp"
 #include "core.hpp"
+#include "data/arff.hpp"
+#include "data/csv.hpp"
+#include "data/idx.hpp"
 #include "data/scalers.hpp"
 #include "data/split.hpp"
+#include "data/table.hpp"
 #include "dataset.hpp"
 #include "error.hpp"
 #include "export.hpp"

@@ -27,6 +27,7 @@
 #include "../detail/atomic_write.hpp"
 #include "../error.hpp"
 #include "detail/read_file.hpp"
+#include "detail/text.hpp"
 
 namespace ctnn {
 
@@ -118,7 +119,7 @@ inline IdxArray read_idx(const std::string& path) {
              (overflow ? std::string("more than 2^64") : std::to_string(count)) + " bytes of data after the " +
              std::to_string(header) + "-byte header; the file has " + std::to_string(available));
     if (count < available)
-        fail(" has " + std::to_string(available - count) + " bytes after the " + std::to_string(count) +
+        fail(" has " + detail::count_of(available - count, "byte", "bytes") + " after the " + std::to_string(count) +
              " bytes of the shape " + detail::idx_shape_text(array.shape) + "; expected the file to end there");
     array.values.assign(bytes.begin() + std::ptrdiff_t(header), bytes.end());
     return array;

@@ -49,7 +49,7 @@ class ColumnNames {
 public:
     template <class Name>
         requires std::convertible_to<const Name&, std::string_view>
-    ColumnNames(const Name& name) : names_{std::string_view(name)} {}  // NOLINT: implicit on purpose
+    ColumnNames(const Name& name) : names_{std::string_view(name)} {}  // implicit on purpose: drop("id")
     ColumnNames(std::initializer_list<std::string_view> names) : names_(names) {}
     ColumnNames(const std::vector<std::string>& names) : names_(names.begin(), names.end()) {}
 

@@ -70,8 +70,8 @@ inline std::from_chars_result parse_double(const char* first, const char* last, 
     const char* p = first;
     const bool negative = p != last && *p == '-';
     if (negative) ++p;
-    std::uint64_t w = 0;
-    int digits = 0, exponent = 0;
+    std::uint64_t w = 0;  // wraps past 19 digits, but is then not used
+    std::int64_t digits = 0, exponent = 0;
     for (; p != last && *p >= '0' && *p <= '9'; ++p, ++digits) w = w * 10 + std::uint64_t(*p - '0');
     if (p != last && *p == '.') {
         ++p;
@@ -82,7 +82,7 @@ inline std::from_chars_result parse_double(const char* first, const char* last, 
         const bool negative_exponent = q != last && *q == '-';
         if (q != last && (*q == '-' || *q == '+')) ++q;
         if (q != last && *q >= '0' && *q <= '9') {
-            int e = 0;
+            std::int64_t e = 0;
             for (; q != last && *q >= '0' && *q <= '9'; ++q)
                 if (e < 10000) e = e * 10 + (*q - '0');
             exponent += negative_exponent ? -e : e;

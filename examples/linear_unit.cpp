@@ -1,0 +1,45 @@
+// The course's first model, a single linear unit: Dense<3, 1>, y = w.x + b.
+// On Weka's cpu.arff (Debian's weka package): the relative performance of 209
+// CPUs from three of their attributes (minimum and maximum main memory, cache),
+// all min-max scaled on the training rows; Adam, mean absolute error. The
+// validation MAE is compared with always predicting the training mean, and the
+// learned weights are printed.
+#include <cstdio>
+
+#include <ctnn/ctnn.hpp>
+
+#include "common/example.hpp"
+
+using Model = ctnn::Sequential<ctnn::Dense<3, 1>>;
+
+int main(int argc, char** argv) {
+    const example::Options options = example::parse(argc, argv);
+    try {
+        const ctnn::Table table = ctnn::read_arff(options.data + "/cpu.arff");
+        auto [train, valid] = ctnn::split(table.to_dataset<3, 1>({"MMIN", "MMAX", "CACH"}, "class"), 0.7, 0);
+        ctnn::MinMaxScaler features, targets;
+        features.fit(train.x);
+        targets.fit(train.y);
+        features.transform(train.x), features.transform(valid.x);
+        targets.transform(train.y), targets.transform(valid.y);
+
+        Model model(ctnn::Seed{0});
+        ctnn::summary(model, std::cout);
+        auto trainer = ctnn::compile(model, ctnn::Adam{.learning_rate = 0.01}, ctnn::MAE{});
+        const ctnn::History history = trainer.fit(
+            train, {.batch_size = 16, .epochs = options.epochs ? options.epochs : 200, .validation_data = &valid,
+                    .verbose = options.verbose});
+
+        const auto kernel = model.layer<0>().kernel();
+        std::printf("\nw = (%.4f, %.4f, %.4f), b = %.4f\n", double(kernel(0, 0)), double(kernel(1, 0)),
+                    double(kernel(2, 0)), double(model.layer<0>().bias()[0]));
+        const double mae = trainer.evaluate(valid)["loss"], baseline = example::mean_baseline_mae(train, valid);
+        std::printf("validation MAE (scaled target): %.4f; predicting the training mean: %.4f\n", mae, baseline);
+        example::write_results(model, history, options, "linear_unit");
+        return example::check(options, "validation MAE", mae, false);
+    } catch (const ctnn::Error& e) {
+        std::fprintf(stderr, "%s\n(run scripts/get-datasets to fetch the data sets from Debian's packages)\n",
+                     e.what());
+        return 1;
+    }
+}
