@@ -1,12 +1,13 @@
-// Host side of the firmware example: builds the card's model, trains it briefly
-// on a deterministic synthetic data set of the Ionosphere's shape (351 rows, 33
-// features in [-1, 1], the first 0 or 1; about 64% of class 1), and writes into
-// OUTDIR
+// Host side of the firmware example: builds the card's model and trains it on
+// the real Ionosphere data set when DATADIR/ionosphere.arff is there (as
+// examples/ionosphere does: a02 dropped, b = 0, g = 1, 70/30 split, early
+// stopping), else briefly on a deterministic synthetic data set of the same
+// shape (351 rows, 33 features in [-1, 1]), and writes into OUTDIR
 //   card_model.hpp     ctnn::export_header(model, ..., "card")
 //   card_inputs.hpp    mcu_inputs::inputs: 16 inputs for the firmware
 //   host_outputs.txt   the host's outputs on them, as the firmware prints them:
 //                      "out K BITS..." (IEEE-754 bit patterns in hex)
-// Usage: export_card OUTDIR
+// Usage: export_card OUTDIR [DATADIR]
 // Built with the scalar kernels (-DCTNN_NO_SIMD), as the firmware runs them, so
 // that outputs can agree bit for bit (tests/mcu/run.sh says how it builds it).
 #include <algorithm>
@@ -61,18 +62,30 @@ std::string hex_bits(float v) {
 }
 
 int main(int argc, char** argv) {
-    if (argc != 2) {
-        std::fprintf(stderr, "usage: export_card OUTDIR\n");
+    if (argc != 2 && argc != 3) {
+        std::fprintf(stderr, "usage: export_card OUTDIR [DATADIR]\n");
         return 2;
     }
     const std::string dir = argv[1];
+    const std::string arff = argc == 3 ? std::string(argv[2]) + "/ionosphere.arff" : "";
     try {
-        const auto data = synthetic_ionosphere();
-        Model model(ctnn::Seed{42});
+        Model model(ctnn::Seed{0});
         auto trainer = ctnn::compile(model, ctnn::Adam{}, ctnn::BinaryCrossentropy{}, ctnn::BinaryAccuracy{});
-        const ctnn::History history = trainer.fit(data, {.batch_size = 32, .epochs = 20, .verbose = 0});
-        std::printf("export_card: trained %zu epochs on %zu synthetic rows: loss %.4f, binary_accuracy %.4f\n",
-                    history.epochs(), data.size(), history["loss"].back(), history["binary_accuracy"].back());
+        ctnn::Dataset<float, features, 1> data;
+        if (!arff.empty() && std::ifstream(arff)) {
+            data = ctnn::read_arff(arff).drop("a02").to_dataset<features, 1>("class");
+            const auto [train, valid] = ctnn::split(data, 0.7, 0);
+            const ctnn::History history = trainer.fit(
+                train, {.batch_size = 32, .epochs = 1000, .validation_data = &valid, .verbose = 0},
+                ctnn::EarlyStopping{.min_delta = 0.001, .patience = 20, .restore_best_weights = true});
+            std::printf("export_card: trained on the Ionosphere data set (%s): %zu epochs, validation accuracy %.4f\n",
+                        arff.c_str(), history.epochs(), trainer.evaluate(valid)["binary_accuracy"]);
+        } else {
+            data = synthetic_ionosphere();
+            const ctnn::History history = trainer.fit(data, {.batch_size = 32, .epochs = 20, .verbose = 0});
+            std::printf("export_card: no Ionosphere data set; trained %zu epochs on %zu synthetic rows: loss %.4f\n",
+                        history.epochs(), data.size(), history["loss"].back());
+        }
 
         ctnn::export_header(model, dir + "/card_model.hpp", "card");
 

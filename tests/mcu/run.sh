@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # An exported model on a Cortex-M4F, compared with the host:
-#   1. examples/mcu/export_card (host, scalar kernels) trains the card's model
+#   1. examples/mcu/export_card (host, scalar kernels) trains the card's model (on the
+#      real Ionosphere data set when data/ionosphere.arff is there)
 #      briefly on synthetic Ionosphere-shaped data, exports it, writes 16 inputs
 #      and the host's outputs on them;
 #   2. examples/mcu is cross-built with cross/cortex-m4f.ini around that model;
@@ -47,7 +48,7 @@ echo "host: $cxx ${host_flags[*]} (fused multiply-add: $fma)"
     fail "examples/mcu/export_card.cpp does not compile"
 "$cxx" -std=c++20 -O2 -Wall -Wextra -Werror "$source_root/tests/mcu/compare.cpp" -o "$work/compare" ||
     fail "tests/mcu/compare.cpp does not compile"
-"$work/export_card" "$work/generated" || fail "export_card failed"
+"$work/export_card" "$work/generated" "$source_root/data" || fail "export_card failed"
 
 # 2. The firmware, cross-built as a user would.
 meson setup "$work/build" "$source_root/examples/mcu" --cross-file "$source_root/cross/cortex-m4f.ini" --werror \
