@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # An exported model on a Cortex-M4F, compared with the host:
-#   1. examples/mcu/export_card (host, scalar kernels) trains the card's model (on the
-#      real Ionosphere data set when data/ionosphere.arff is there)
-#      briefly on synthetic Ionosphere-shaped data, exports it, writes 16 inputs
+#   1. examples/mcu/export_card (host, scalar kernels) trains the card's model (on
+#      the real Ionosphere data set when data/ionosphere.arff is there, or else
+#      briefly on synthetic data of its shape), exports it, writes 16 inputs
 #      and the host's outputs on them;
 #   2. examples/mcu is cross-built with cross/cortex-m4f.ini around that model;
 #   3. the firmware runs under qemu-system-arm (mps2-an386) and prints its
