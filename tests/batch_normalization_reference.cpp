@@ -9,7 +9,7 @@
 // (34 parameters: kernel 3 x 4, bias 4 | gamma 4, beta 4 | kernel 4 x 2, bias 2;
 // 8 state values: moving mean 4, moving variance 4), trained by SGD(0.1) with
 // binary cross-entropy on the 12 rows of training.txt, from these values
-// (u as in tests/reference.cpp, k the flat parameter index):
+// (u as in tests/support/reference_data.hpp, k the flat parameter index):
 //   Dense parameters 0.25 u(k), gamma 1 + 0.1 u(k), beta 0.05 u(k),
 //   moving mean i 0.1 u(100 + i), moving variance i 1 + 0.25 u(104 + i).
 // Two trajectories, each from those values:
@@ -36,15 +36,10 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cmath>
 #include <cstddef>
-#include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <span>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -52,9 +47,7 @@
 
 #include <ctnn/ctnn.hpp>
 
-#ifndef CTNN_TEST_DATA
-#error "tests/batch_normalization_reference.cpp needs -DCTNN_TEST_DATA=\"<absolute path of tests/data>\""
-#endif
+#include "support/reference_data.hpp"
 
 namespace {
 
@@ -71,24 +64,9 @@ static_assert(n_params == 34 && n_state == 8 && gamma_offset == 16);
 static_assert(BnModelFloat::parameter_count == n_params && BnModelFloat::state_count == n_state);
 static_assert(BnModelDouble::state_offset<1> == 0);
 
+using namespace test::reference;
+
 // ---- the data file -------------------------------------------------------------
-
-std::string data_path() { return std::string(CTNN_TEST_DATA) + "/" + std::string(bn_file); }
-
-double parse_number(const std::string& word) {
-    errno = 0;
-    char* end = nullptr;
-    const double value = std::strtod(word.c_str(), &end);
-    REQUIRE_MESSAGE((end == word.c_str() + word.size() && errno == 0), "bad number '" << word << "' in " << data_path());
-    return value;
-}
-
-// words[first, last) as numbers.
-std::vector<double> parse_numbers(const std::vector<std::string>& words, std::size_t first, std::size_t last) {
-    std::vector<double> values;
-    for (std::size_t i = first; i < last && i < words.size(); ++i) values.push_back(parse_number(words[i]));
-    return values;
-}
 
 struct Step {
     std::vector<std::size_t> rows;
@@ -117,22 +95,10 @@ struct BnData {
 
 const BnData& bn_data() {
     static const BnData data = [] {
-        std::ifstream in(data_path());
-        REQUIRE_MESSAGE(in.is_open(), "cannot open the reference file "
-                                          << data_path() << " (regenerate it with /usr/bin/python3 scripts/make-reference.py)");
-        std::vector<std::vector<std::string>> lines;
-        for (std::string line; std::getline(in, line);) {
-            if (line.empty() || line[0] == '#') continue;
-            std::istringstream words(line);
-            std::vector<std::string> split;
-            for (std::string word; words >> word;) split.push_back(word);
-            if (!split.empty()) lines.push_back(std::move(split));
-        }
+        const auto lines = read_words(bn_file);
         const auto malformed = [&](std::size_t l) {
-            if (l >= lines.size()) return data_path() + ": the file ends early";
-            std::string text;
-            for (std::size_t i = 0; i < lines[l].size() && i < 4; ++i) text += (i ? " " : "") + lines[l][i];
-            return data_path() + ": unexpected line '" + text + " ...'";
+            if (l >= lines.size()) return data_path(bn_file) + ": the file ends early";
+            return data_path(bn_file) + ": unexpected line '" + join_words(lines[l], 0, 4) + " ...'";
         };
         const auto is = [&](std::size_t l, std::string_view w0, std::size_t min_size = 1) {
             return l < lines.size() && lines[l].size() >= min_size && lines[l][0] == w0;
@@ -141,23 +107,24 @@ const BnData& bn_data() {
         BnData d;
         std::size_t l = 0;
         REQUIRE_MESSAGE(is(0, "model", 2), malformed(0));
-        for (std::size_t w = 1; w < lines[0].size(); ++w) d.model += (w > 1 ? " " : "") + lines[0][w];
-        REQUIRE_MESSAGE((is(1, "rows") && lines[1].size() == 2 && parse_number(lines[1][1]) == double(bn_rows)),
-                        malformed(1));
+        d.model = join_words(lines[0], 1);
+        REQUIRE_MESSAGE(
+            (is(1, "rows") && lines[1].size() == 2 && parse_number(lines[1][1], bn_file) == double(bn_rows)),
+            malformed(1));
         l = 2;
         for (std::size_t r = 0; r < bn_rows; ++r, ++l) {
             // row <r> x <x0 x1 x2> y <y0 y1>
             REQUIRE_MESSAGE((is(l, "row") && lines[l].size() == 9 && lines[l][2] == "x" && lines[l][6] == "y" &&
-                             parse_number(lines[l][1]) == double(r)),
+                             parse_number(lines[l][1], bn_file) == double(r)),
                             malformed(l));
-            d.x.push_back(parse_numbers(lines[l], 3, 6));
-            d.y.push_back(parse_numbers(lines[l], 7, 9));
+            d.x.push_back(parse_numbers(lines[l], 3, 6, bn_file));
+            d.y.push_back(parse_numbers(lines[l], 7, 9, bn_file));
         }
         REQUIRE_MESSAGE((is(l, "init", 2) && lines[l][1] == "w"), malformed(l));
-        d.initial_weights = parse_numbers(lines[l], 2, lines[l].size());
+        d.initial_weights = parse_numbers(lines[l], 2, bn_file);
         ++l;
         REQUIRE_MESSAGE((is(l, "init", 2) && lines[l][1] == "s"), malformed(l));
-        d.initial_state = parse_numbers(lines[l], 2, lines[l].size());
+        d.initial_state = parse_numbers(lines[l], 2, bn_file);
         ++l;
         while (l < lines.size()) {
             // trajectory <name> batch <b> steps <s>
@@ -166,36 +133,37 @@ const BnData& bn_data() {
                             malformed(l));
             Trajectory t;
             t.name = lines[l][1];
-            t.batch = static_cast<std::size_t>(parse_number(lines[l][3]));
-            const auto steps = static_cast<std::size_t>(parse_number(lines[l][5]));
+            t.batch = static_cast<std::size_t>(parse_number(lines[l][3], bn_file));
+            const auto steps = static_cast<std::size_t>(parse_number(lines[l][5], bn_file));
             ++l;
             for (std::size_t s = 0; s < steps; ++s, l += 5) {
                 // step <i> rows <r...> loss <v> / p <...> / g <...> / w <...> / s <...>
                 REQUIRE_MESSAGE((is(l, "step") && lines[l].size() == 5 + t.batch &&
-                                 parse_number(lines[l][1]) == double(s + 1) && lines[l][2] == "rows" &&
+                                 parse_number(lines[l][1], bn_file) == double(s + 1) && lines[l][2] == "rows" &&
                                  lines[l][3 + t.batch] == "loss" && is(l + 1, "p") && is(l + 2, "g") &&
                                  is(l + 3, "w") && is(l + 4, "s")),
                                 malformed(l));
                 Step step;
-                for (double r : parse_numbers(lines[l], 3, 3 + t.batch)) step.rows.push_back(static_cast<std::size_t>(r));
-                step.loss = parse_number(lines[l][4 + t.batch]);
-                step.predictions = parse_numbers(lines[l + 1], 1, lines[l + 1].size());
-                step.gradient = parse_numbers(lines[l + 2], 1, lines[l + 2].size());
-                step.weights = parse_numbers(lines[l + 3], 1, lines[l + 3].size());
-                step.state = parse_numbers(lines[l + 4], 1, lines[l + 4].size());
+                for (double r : parse_numbers(lines[l], 3, 3 + t.batch, bn_file))
+                    step.rows.push_back(static_cast<std::size_t>(r));
+                step.loss = parse_number(lines[l][4 + t.batch], bn_file);
+                step.predictions = parse_numbers(lines[l + 1], 1, bn_file);
+                step.gradient = parse_numbers(lines[l + 2], 1, bn_file);
+                step.weights = parse_numbers(lines[l + 3], 1, bn_file);
+                step.state = parse_numbers(lines[l + 4], 1, bn_file);
                 t.steps.push_back(std::move(step));
             }
             REQUIRE_MESSAGE((is(l, "infer") && lines[l].size() == 2), malformed(l));
-            const auto samples = static_cast<std::size_t>(parse_number(lines[l][1]));
+            const auto samples = static_cast<std::size_t>(parse_number(lines[l][1], bn_file));
             ++l;
             for (std::size_t k = 0; k < samples; ++k, ++l) {
                 // sample <n> x <x0 x1 x2> y <y0 y1>
                 REQUIRE_MESSAGE((is(l, "sample") && lines[l].size() == 9 && lines[l][2] == "x" && lines[l][6] == "y"),
                                 malformed(l));
                 Sample sample;
-                sample.n = static_cast<std::size_t>(parse_number(lines[l][1]));
-                sample.x = parse_numbers(lines[l], 3, 6);
-                sample.y = parse_numbers(lines[l], 7, 9);
+                sample.n = static_cast<std::size_t>(parse_number(lines[l][1], bn_file));
+                sample.x = parse_numbers(lines[l], 3, 6, bn_file);
+                sample.y = parse_numbers(lines[l], 7, 9, bn_file);
                 t.inference.push_back(std::move(sample));
             }
             d.trajectories.push_back(std::move(t));
@@ -206,26 +174,17 @@ const BnData& bn_data() {
 }
 
 const Trajectory& trajectory(std::string_view name) {
-    const auto& ts = bn_data().trajectories;
-    const auto it = std::find_if(ts.begin(), ts.end(), [&](const Trajectory& t) { return t.name == name; });
-    REQUIRE_MESSAGE(it != ts.end(), "no trajectory " << name << " in " << data_path());
-    return *it;
+    const Trajectory* t = find_by_name(bn_data().trajectories, name);
+    REQUIRE_MESSAGE(t != nullptr, "no trajectory " << name << " in " << data_path(bn_file));
+    return *t;
 }
 
-bool report() { return std::getenv("CTNN_REFERENCE_REPORT") != nullptr; }
-const char* kernel_kind() { return CTNN_SIMD ? "SIMD" : "scalar"; }
+// ---- the formulas, as in the script (u, input_value, target_rule: support/reference_data.hpp)
 
-// ---- the formulas, as in the script --------------------------------------------------
-
-double u(std::uint64_t k) { return static_cast<double>((k * 40503u + 12345u) % 65536u) / 32768.0 - 1.0; }
-double input_value(std::size_t n, std::size_t i) { return 2.0 * u(n * 7919u + i * 31u + 7u); }
-std::array<double, 2> target_rule(const std::vector<double>& x) {
-    return {x[0] + x[1] + x[2] > 0 ? 1.0 : 0.0, x[0] * x[1] * x[2] > 0 ? 1.0 : 0.0};
-}
 double initial_parameter(std::size_t k) {
     if (k >= gamma_offset && k < beta_offset) return 1.0 + 0.1 * u(k);
     if (k >= beta_offset && k < beta_offset + bn_width) return 0.05 * u(k);
-    return 0.25 * u(k);  // the Dense layers
+    return parameter_value(k);  // the Dense layers: 0.25 u(k)
 }
 double initial_state(std::size_t s) { return s < bn_width ? 0.1 * u(100 + s) : 1.0 + 0.25 * u(100 + s); }
 
@@ -243,15 +202,6 @@ std::string num(double v) {
     return text;
 }
 
-// |got - want| / max(1, |want|), infinite when got is not finite.
-double scaled_error(double got, double want) {
-    if (!std::isfinite(got)) return INFINITY;
-    return std::abs(got - want) / std::max(1.0, std::abs(want));
-}
-double relative_error(double got, double want) {
-    if (!std::isfinite(got)) return INFINITY;
-    return std::abs(got - want) / std::abs(want);
-}
 
 template <class T>
 struct Tolerance;
@@ -289,7 +239,7 @@ TEST_CASE("batch normalization reference: the file has the model, the formula ro
     CHECK(d.trajectories.size() == names.size());
     for (const Trajectory& t : d.trajectories) {
         CHECK_MESSAGE(std::find(names.begin(), names.end(), t.name) != names.end(),
-                      data_path() << " has the trajectory " << t.name << ", which no test case checks");
+                      data_path(bn_file) << " has the trajectory " << t.name << ", which no test case checks");
         REQUIRE(t.batch >= 1);
         REQUIRE(!t.steps.empty());
         for (std::size_t s = 0; s < t.steps.size(); ++s) {
@@ -339,7 +289,7 @@ std::size_t compare(std::string_view what, std::string_view name, std::size_t st
     std::size_t bad = 0;
     REQUIRE(want.size() <= std::size(got));
     for (std::size_t k = 0; k < want.size(); ++k) {
-        const double e = scaled_error(double(got[k]), want[k]);
+        const double e = scaled_error(double(got[k]), want[k], Invalid::non_finite);
         worst = std::max(worst, e);
         if (e > tol && bad++ < 4)
             FAIL_CHECK(name << " step " << step << ": " << what << " " << k << " is " << num(double(got[k]))
@@ -384,7 +334,7 @@ Worst check_trajectory(std::string_view name) {
         std::vector<T> predictions(pass.predictions(), pass.predictions() + batch * Out);
         optimizer.step(std::span<T>(model.parameters()), std::span<const T>(grad), opt_state);
 
-        const double e_loss = relative_error(loss, ref.loss);
+        const double e_loss = relative_error(loss, ref.loss, Invalid::non_finite);
         worst.loss = std::max(worst.loss, e_loss);
         CHECK_MESSAGE(e_loss <= Tol::loss, name << " (" << Model::name.view() << ") step " << s + 1 << ": loss "
                                                 << num(loss) << ", reference " << num(ref.loss)

@@ -2,23 +2,19 @@
 // float64 reference values computed by PyTorch and committed in tests/data/
 // (regenerate with `/usr/bin/python3 scripts/make-reference.py`; the script's
 // docstring describes the files). Model weights and inputs are not stored: both
-// follow a formula, repeated here, and PyTorch got the Keras-layout kernels
-// transposed, so these tests also check that ctnn's parameter layout is Keras'.
+// follow the script's formulas (tests/support/reference_data.hpp), and PyTorch
+// got the Keras-layout kernels transposed, so these tests also check that
+// ctnn's parameter layout is Keras'.
 //
 // Set CTNN_REFERENCE_REPORT=1 to print the largest error seen per check.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cmath>
 #include <cstddef>
-#include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -26,49 +22,13 @@
 
 #include <ctnn/ctnn.hpp>
 
-#ifndef CTNN_TEST_DATA
-#error "tests/reference.cpp needs -DCTNN_TEST_DATA=\"<absolute path of tests/data>\""
-#endif
+#include "support/reference_data.hpp"
 
 namespace {
 
+using namespace test::reference;
+
 // ---- the data files ----------------------------------------------------------
-
-std::string data_path(std::string_view file) { return std::string(CTNN_TEST_DATA) + "/" + std::string(file); }
-
-// The file's lines without comments ('#') and blank lines, each split into words.
-std::vector<std::vector<std::string>> read_words(std::string_view file) {
-    const std::string path = data_path(file);
-    std::ifstream in(path);
-    REQUIRE_MESSAGE(in.is_open(), "cannot open the reference file " << path
-                                      << " (regenerate it with /usr/bin/python3 scripts/make-reference.py)");
-    std::vector<std::vector<std::string>> lines;
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.empty() || line[0] == '#') continue;
-        std::istringstream words(line);
-        std::vector<std::string> split;
-        for (std::string word; words >> word;) split.push_back(word);
-        if (!split.empty()) lines.push_back(std::move(split));
-    }
-    REQUIRE_MESSAGE(!lines.empty(), "the reference file " << path << " has no data");
-    return lines;
-}
-
-double parse_number(const std::string& word, std::string_view file) {
-    errno = 0;
-    char* end = nullptr;
-    const double value = std::strtod(word.c_str(), &end);
-    REQUIRE_MESSAGE((end == word.c_str() + word.size() && errno == 0),
-                    "bad number '" << word << "' in " << data_path(file));
-    return value;
-}
-
-std::vector<double> parse_numbers(const std::vector<std::string>& words, std::size_t first, std::string_view file) {
-    std::vector<double> values;
-    for (std::size_t i = first; i < words.size(); ++i) values.push_back(parse_number(words[i], file));
-    return values;
-}
 
 constexpr std::string_view activations_file = "activations.txt";
 constexpr std::string_view models_file = "models.txt";
@@ -82,6 +42,7 @@ struct ActivationCase {
 const std::vector<ActivationCase>& activation_cases() {
     static const std::vector<ActivationCase> cases = [] {
         const auto lines = read_words(activations_file);
+        REQUIRE_MESSAGE(!lines.empty(), "the reference file " << data_path(activations_file) << " has no data");
         std::vector<ActivationCase> out;
         for (std::size_t l = 0; l < lines.size(); l += 2) {
             REQUIRE_MESSAGE(l + 1 < lines.size(), data_path(activations_file) << ": an x line has no y line");
@@ -109,6 +70,7 @@ struct ModelCase {
 const std::vector<ModelCase>& model_cases() {
     static const std::vector<ModelCase> cases = [] {
         const auto lines = read_words(models_file);
+        REQUIRE_MESSAGE(!lines.empty(), "the reference file " << data_path(models_file) << " has no data");
         std::vector<ModelCase> out;
         std::size_t l = 0;
         while (l < lines.size()) {
@@ -117,7 +79,7 @@ const std::vector<ModelCase>& model_cases() {
                             data_path(models_file) << ": expected 'model <name>' and 'samples <n>' lines");
             ModelCase c;
             // The name is C++ with spaces after commas: rejoin the words.
-            for (std::size_t w = 1; w < lines[l].size(); ++w) c.name += (w > 1 ? " " : "") + lines[l][w];
+            c.name = join_words(lines[l], 1);
             const auto samples = static_cast<std::size_t>(parse_number(lines[l + 1][1], models_file));
             l += 2;
             for (std::size_t n = 0; n < samples; ++n, ++l) {
@@ -133,24 +95,19 @@ const std::vector<ModelCase>& model_cases() {
     return cases;
 }
 
-bool report() { return std::getenv("CTNN_REFERENCE_REPORT") != nullptr; }
-
-const char* kernel_kind() { return CTNN_SIMD ? "SIMD" : "scalar"; }
-
 // ---- activations -------------------------------------------------------------
 
 const ActivationCase& elementwise_case(std::string_view name) {
-    const auto& cases = activation_cases();
-    const auto it = std::find_if(cases.begin(), cases.end(), [&](const ActivationCase& c) { return c.name == name; });
-    REQUIRE_MESSAGE(it != cases.end(), name << " is not in " << data_path(activations_file));
-    return *it;
+    const ActivationCase* c = find_by_name(activation_cases(), name);
+    REQUIRE_MESSAGE(c != nullptr, name << " is not in " << data_path(activations_file));
+    return *c;
 }
 
-// |got - want| / max(1, |want|), infinite when got is NaN.
-double scaled_error(double got, double want) {
+// scaled_error(got, want), infinite when only one of got and want is NaN, 0 when both are.
+double activation_error(double got, double want) {
     if (std::isnan(got) != std::isnan(want)) return INFINITY;
     if (std::isnan(got)) return 0;
-    return std::abs(got - want) / std::max(1.0, std::abs(want));
+    return scaled_error(got, want);
 }
 
 constexpr double double_activation_tolerance = 1e-12;
@@ -165,8 +122,8 @@ TEST_CASE_TEMPLATE("reference: elementwise activations match PyTorch in float an
         const double x = c.x[i], want = c.y[i];
         const double got_double = Act::apply(x);
         const float got_float = Act::apply(static_cast<float>(x));
-        const double e_double = scaled_error(got_double, want);
-        const double e_float = scaled_error(static_cast<double>(got_float), want);
+        const double e_double = activation_error(got_double, want);
+        const double e_float = activation_error(static_cast<double>(got_float), want);
         worst_double = std::max(worst_double, e_double);
         worst_float = std::max(worst_float, e_float);
         CHECK_MESSAGE(e_double <= double_activation_tolerance,
@@ -209,8 +166,8 @@ TEST_CASE("reference: Softmax::apply_vector matches PyTorch in float and double"
         const std::vector<double> got_double = softmax<double>(c.x);
         const std::vector<double> got_float = softmax<float>(c.x);
         for (std::size_t i = 0; i < c.x.size(); ++i) {
-            const double e_double = scaled_error(got_double[i], c.y[i]);
-            const double e_float = scaled_error(got_float[i], c.y[i]);
+            const double e_double = activation_error(got_double[i], c.y[i]);
+            const double e_float = activation_error(got_float[i], c.y[i]);
             worst_double = std::max(worst_double, e_double);
             worst_float = std::max(worst_float, e_float);
             CHECK_MESSAGE(e_double <= double_activation_tolerance,
@@ -244,10 +201,7 @@ using CardModelDouble = BasicSequential<double, Dense<33, 4, ReLU>, Dense<4, 4, 
 using ActivationFirstModel = Sequential<Activation<Tanh>, Dense<3, 2, Linear>>;
 using ActivationFirstModel4 = Sequential<Activation<Tanh>, Dense<3, 4, Linear>>;
 
-// u(k) = ((k * 40503 + 12345) mod 65536) / 32768 - 1: a multiple of 2^-15 in [-1, 1).
-double u(std::uint64_t k) { return static_cast<double>((k * 40503u + 12345u) % 65536u) / 32768.0 - 1.0; }
-double parameter_value(std::size_t k) { return 0.25 * u(k); }
-double input_value(std::size_t n, std::size_t i) { return 2.0 * u(n * 7919u + i * 31u + 7u); }
+// The weights are parameter_value(k), the inputs input_value(n, i) (support/reference_data.hpp).
 
 template <class T>
 constexpr double model_tolerance = std::is_same_v<T, double> ? 1e-12 : 1e-5;
@@ -257,15 +211,14 @@ void check_model() {
     using T = typename Model::value_type;
     constexpr std::size_t In = Model::input_size, Out = Model::output_size;
     const std::string_view name = Model::name.view();
-    const auto& cases = model_cases();
-    const auto it = std::find_if(cases.begin(), cases.end(), [&](const ModelCase& c) { return c.name == name; });
-    REQUIRE_MESSAGE(it != cases.end(), name << " is not in " << data_path(models_file));
-    const ModelCase& c = *it;
+    const ModelCase* found = find_by_name(model_cases(), name);
+    REQUIRE_MESSAGE(found != nullptr, name << " is not in " << data_path(models_file));
+    const ModelCase& c = *found;
     REQUIRE(!c.y.empty());
 
     auto model = std::make_unique<Model>();  // MnistModel's 400 KB stay off the stack
     Model& m = *model;
-    for (std::size_t k = 0; k < Model::parameter_count; ++k) m.parameters()[k] = static_cast<T>(parameter_value(k));
+    fill_formula_parameters(m);
 
     // Layout: each Dense layer's kernel (i, j) is parameter offset + i * Out + j, its bias j follows the kernel.
     std::size_t dense_layers = 0;

@@ -5,7 +5,7 @@
 // describes the file).
 //
 // The model is Dense<3, 5, Tanh> -> Dense<5, 2, Sigmoid> with the formula
-// weights of tests/reference.cpp; 12 fixed rows (formula inputs, targets
+// weights of tests/support/reference_data.hpp; 12 fixed rows (formula inputs, targets
 // y0 = [x0 + x1 + x2 > 0], y1 = [x0 x1 x2 > 0]) in batches of 4 rows in order,
 // 5 steps. Four trajectories, each from the same initial weights:
 //   adam_bce          Adam(0.01, 0.9, 0.999, epsilon 1e-12) + binary cross-entropy
@@ -41,15 +41,10 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cmath>
 #include <cstddef>
-#include <cstdint>
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <span>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -57,9 +52,7 @@
 
 #include <ctnn/ctnn.hpp>
 
-#ifndef CTNN_TEST_DATA
-#error "tests/training_reference.cpp needs -DCTNN_TEST_DATA=\"<absolute path of tests/data>\""
-#endif
+#include "support/reference_data.hpp"
 
 namespace {
 
@@ -71,24 +64,9 @@ constexpr std::size_t train_rows = 12, train_batch = 4, train_steps = 5;
 constexpr std::size_t n_params = TrainModelDouble::parameter_count;
 static_assert(n_params == 32 && TrainModelFloat::parameter_count == n_params);
 
+using namespace test::reference;
+
 // ---- the data file -------------------------------------------------------------
-
-std::string data_path() { return std::string(CTNN_TEST_DATA) + "/" + std::string(training_file); }
-
-double parse_number(const std::string& word) {
-    errno = 0;
-    char* end = nullptr;
-    const double value = std::strtod(word.c_str(), &end);
-    REQUIRE_MESSAGE((end == word.c_str() + word.size() && errno == 0), "bad number '" << word << "' in " << data_path());
-    return value;
-}
-
-// words[first, last) as numbers.
-std::vector<double> parse_numbers(const std::vector<std::string>& words, std::size_t first, std::size_t last) {
-    std::vector<double> values;
-    for (std::size_t i = first; i < last && i < words.size(); ++i) values.push_back(parse_number(words[i]));
-    return values;
-}
 
 struct Step {
     std::vector<std::size_t> rows;
@@ -111,41 +89,31 @@ struct TrainingData {
 
 const TrainingData& training_data() {
     static const TrainingData data = [] {
-        std::ifstream in(data_path());
-        REQUIRE_MESSAGE(in.is_open(), "cannot open the reference file "
-                                          << data_path() << " (regenerate it with /usr/bin/python3 scripts/make-reference.py)");
-        std::vector<std::vector<std::string>> lines;
-        for (std::string line; std::getline(in, line);) {
-            if (line.empty() || line[0] == '#') continue;
-            std::istringstream words(line);
-            std::vector<std::string> split;
-            for (std::string word; words >> word;) split.push_back(word);
-            if (!split.empty()) lines.push_back(std::move(split));
-        }
+        const auto lines = read_words(training_file);
         const auto malformed = [](const std::vector<std::string>& words) {
-            std::string text;
-            for (std::size_t i = 0; i < words.size() && i < 4; ++i) text += (i ? " " : "") + words[i];
-            return data_path() + ": unexpected line '" + text + " ...'";
+            return data_path(training_file) + ": unexpected line '" + join_words(words, 0, 4) + " ...'";
         };
 
         TrainingData d;
         std::size_t l = 0;
-        REQUIRE_MESSAGE((lines.size() > 2 && lines[0][0] == "model"), data_path() << ": expected a 'model' line first");
-        for (std::size_t w = 1; w < lines[0].size(); ++w) d.model += (w > 1 ? " " : "") + lines[0][w];
+        REQUIRE_MESSAGE((lines.size() > 2 && lines[0][0] == "model"),
+                        data_path(training_file) << ": expected a 'model' line first");
+        d.model = join_words(lines[0], 1);
         const auto& sizes = lines[1];
         REQUIRE_MESSAGE((sizes.size() == 6 && sizes[0] == "rows" && sizes[2] == "batch" && sizes[4] == "steps"),
                         malformed(sizes));
-        d.rows = static_cast<std::size_t>(parse_number(sizes[1]));
-        d.batch = static_cast<std::size_t>(parse_number(sizes[3]));
-        d.steps = static_cast<std::size_t>(parse_number(sizes[5]));
+        d.rows = static_cast<std::size_t>(parse_number(sizes[1], training_file));
+        d.batch = static_cast<std::size_t>(parse_number(sizes[3], training_file));
+        d.steps = static_cast<std::size_t>(parse_number(sizes[5], training_file));
         l = 2;
         for (std::size_t r = 0; r < d.rows; ++r, ++l) {
             // row <r> x <x0 x1 x2> y <y0 y1>
             REQUIRE_MESSAGE((l < lines.size() && lines[l].size() == 9 && lines[l][0] == "row" && lines[l][2] == "x" &&
-                             lines[l][6] == "y" && parse_number(lines[l][1]) == double(r)),
-                            (l < lines.size() ? malformed(lines[l]) : data_path() + ": too few 'row' lines"));
-            d.x.push_back(parse_numbers(lines[l], 3, 6));
-            d.y.push_back(parse_numbers(lines[l], 7, 9));
+                             lines[l][6] == "y" && parse_number(lines[l][1], training_file) == double(r)),
+                            (l < lines.size() ? malformed(lines[l])
+                                              : data_path(training_file) + ": too few 'row' lines"));
+            d.x.push_back(parse_numbers(lines[l], 3, 6, training_file));
+            d.y.push_back(parse_numbers(lines[l], 7, 9, training_file));
         }
         while (l < lines.size()) {
             REQUIRE_MESSAGE((lines[l].size() == 2 && lines[l][0] == "trajectory" && l + 1 < lines.size() &&
@@ -153,23 +121,24 @@ const TrainingData& training_data() {
                             malformed(lines[l]));
             Trajectory t;
             t.name = lines[l][1];
-            t.target_scale = parse_number(lines[l + 1][1]);
-            t.target_shift = parse_number(lines[l + 1][2]);
+            t.target_scale = parse_number(lines[l + 1][1], training_file);
+            t.target_shift = parse_number(lines[l + 1][2], training_file);
             l += 2;
             for (std::size_t s = 0; s < d.steps; ++s, l += 3) {
                 // step <i> rows <r...> loss <v> / g <...> / w <...>
-                REQUIRE_MESSAGE(l + 2 < lines.size(), data_path() << ": " << t.name << " has fewer than " << d.steps
-                                                                  << " steps");
+                REQUIRE_MESSAGE(l + 2 < lines.size(), data_path(training_file) << ": " << t.name << " has fewer than "
+                                                                              << d.steps << " steps");
                 const auto& head = lines[l];
                 REQUIRE_MESSAGE((head.size() == 5 + d.batch && head[0] == "step" &&
-                                 parse_number(head[1]) == double(s + 1) && head[2] == "rows" &&
+                                 parse_number(head[1], training_file) == double(s + 1) && head[2] == "rows" &&
                                  head[3 + d.batch] == "loss" && lines[l + 1][0] == "g" && lines[l + 2][0] == "w"),
                                 malformed(head));
                 Step step;
-                for (double r : parse_numbers(head, 3, 3 + d.batch)) step.rows.push_back(static_cast<std::size_t>(r));
-                step.loss = parse_number(head[4 + d.batch]);
-                step.gradient = parse_numbers(lines[l + 1], 1, lines[l + 1].size());
-                step.weights = parse_numbers(lines[l + 2], 1, lines[l + 2].size());
+                for (double r : parse_numbers(head, 3, 3 + d.batch, training_file))
+                    step.rows.push_back(static_cast<std::size_t>(r));
+                step.loss = parse_number(head[4 + d.batch], training_file);
+                step.gradient = parse_numbers(lines[l + 1], 1, training_file);
+                step.weights = parse_numbers(lines[l + 2], 1, training_file);
                 t.steps.push_back(std::move(step));
             }
             d.trajectories.push_back(std::move(t));
@@ -180,39 +149,12 @@ const TrainingData& training_data() {
 }
 
 const Trajectory& trajectory(std::string_view name) {
-    const auto& ts = training_data().trajectories;
-    const auto it = std::find_if(ts.begin(), ts.end(), [&](const Trajectory& t) { return t.name == name; });
-    REQUIRE_MESSAGE(it != ts.end(), "no trajectory " << name << " in " << data_path());
-    return *it;
+    const Trajectory* t = find_by_name(training_data().trajectories, name);
+    REQUIRE_MESSAGE(t != nullptr, "no trajectory " << name << " in " << data_path(training_file));
+    return *t;
 }
 
-bool report() { return std::getenv("CTNN_REFERENCE_REPORT") != nullptr; }
-const char* kernel_kind() { return CTNN_SIMD ? "SIMD" : "scalar"; }
-
-// ---- the formulas, as in tests/reference.cpp and the script ------------------------
-
-double u(std::uint64_t k) { return static_cast<double>((k * 40503u + 12345u) % 65536u) / 32768.0 - 1.0; }
-double parameter_value(std::size_t k) { return 0.25 * u(k); }
-double input_value(std::size_t n, std::size_t i) { return 2.0 * u(n * 7919u + i * 31u + 7u); }
-std::array<double, 2> target_rule(const std::vector<double>& x) {
-    return {x[0] + x[1] + x[2] > 0 ? 1.0 : 0.0, x[0] * x[1] * x[2] > 0 ? 1.0 : 0.0};
-}
-
-template <class Model>
-void fill_formula_parameters(Model& model) {
-    using T = typename Model::value_type;
-    for (std::size_t k = 0; k < Model::parameter_count; ++k) model.parameters()[k] = static_cast<T>(parameter_value(k));
-}
-
-// |got - want| / max(1, |want|), infinite when got is NaN.
-double scaled_error(double got, double want) {
-    if (std::isnan(got)) return INFINITY;
-    return std::abs(got - want) / std::max(1.0, std::abs(want));
-}
-double relative_error(double got, double want) {
-    if (std::isnan(got)) return INFINITY;
-    return std::abs(got - want) / std::abs(want);
-}
+// ---- tolerances (for scaled_error; the loss: relative_error, both infinite for NaN) -------
 
 template <class T>
 struct Tolerance;
@@ -246,7 +188,7 @@ TEST_CASE("training reference: training.txt has the model, the rows and the traj
     CHECK(d.trajectories.size() == names.size());
     for (const Trajectory& t : d.trajectories) {
         CHECK_MESSAGE(std::find(names.begin(), names.end(), t.name) != names.end(),
-                      data_path() << " has the trajectory " << t.name << ", which no test case checks");
+                      data_path(training_file) << " has the trajectory " << t.name << ", which no test case checks");
         REQUIRE(t.steps.size() == train_steps);
         for (std::size_t s = 0; s < train_steps; ++s) {
             const Step& step = t.steps[s];
