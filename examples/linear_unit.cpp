@@ -17,11 +17,7 @@ int main(int argc, char** argv) {
     try {
         const ctnn::Table table = ctnn::read_arff(options.data + "/cpu.arff");
         auto [train, valid] = ctnn::split(table.to_dataset<3, 1>({"MMIN", "MMAX", "CACH"}, "class"), 0.7, 0);
-        ctnn::MinMaxScaler features, targets;
-        features.fit(train.x);
-        targets.fit(train.y);
-        features.transform(train.x), features.transform(valid.x);
-        targets.transform(train.y), targets.transform(valid.y);
+        example::min_max_scale(train, valid);
 
         Model model(ctnn::Seed{0});
         ctnn::summary(model, std::cout);

@@ -24,11 +24,7 @@ int main(int argc, char** argv) {
         const auto progression = target.column("0");
         table.add_column("progression", std::vector<double>(progression.begin(), progression.end()));
         auto [train, valid] = ctnn::split(table.to_dataset<10, 1>("progression"), 0.7, 0);
-        ctnn::MinMaxScaler features, targets;
-        features.fit(train.x);
-        targets.fit(train.y);
-        features.transform(train.x), features.transform(valid.x);
-        targets.transform(train.y), targets.transform(valid.y);
+        example::min_max_scale(train, valid);
         std::printf("diabetes: %zu rows for training, %zu for validation\n\n", train.size(), valid.size());
 
         Model model(ctnn::Seed{0});

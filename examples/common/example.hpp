@@ -80,6 +80,17 @@ inline int check(const Options& options, const char* what, double score, bool hi
     return met ? 0 : 1;
 }
 
+// Min-max scales features and targets of both sets with statistics of the
+// training rows alone, as the course does for its regression examples.
+template <class T, std::size_t In, std::size_t Out>
+void min_max_scale(ctnn::Dataset<T, In, Out>& train, ctnn::Dataset<T, In, Out>& valid) {
+    ctnn::MinMaxScaler features, targets;
+    features.fit(train.x);
+    targets.fit(train.y);
+    features.transform(train.x), features.transform(valid.x);
+    targets.transform(train.y), targets.transform(valid.y);
+}
+
 // The mean absolute error on `valid` of always predicting the training targets' mean.
 template <class T, std::size_t In, std::size_t Out>
 double mean_baseline_mae(const ctnn::Dataset<T, In, Out>& train, const ctnn::Dataset<T, In, Out>& valid) {
