@@ -9,6 +9,7 @@
 #include <limits>
 #include <memory>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -60,6 +61,37 @@ TEST_CASE("array, span, braced list and predict give the same result; batch pred
     std::vector<std::array<float, 1>> ys(xs.size());
     m.predict(xs, ys);
     for (std::size_t k = 0; k < xs.size(); ++k) CHECK(ys[k] == m(xs[k]));
+}
+
+// Batches run max_lanes samples at a time in lane order when every layer can
+// (detail/transpose.hpp, kernels/dense_lanes.hpp): 2.5 tiles here, so full
+// tiles and the rows left over are both checked, against the double-precision
+// forward pass (the lane kernel adds in another order, so not bit for bit).
+using Stacked = Sequential<Dense<20, 8, Tanh>, Dropout<0.2f>, Activation<ELU>, Dense<8, 3, Swish>,
+                           Dense<3, 2, Sigmoid>>;
+TEST_CASE_TEMPLATE("batch predict matches the double-precision forward pass, whole tiles and the rest", Model,
+                   Card, Wide, CardDouble, Stacked, Mnist) {
+    using T = typename Model::value_type;
+    constexpr std::size_t L = simd::max_lanes<T>;
+    if constexpr (L > 1) CHECK(Model::batch_in_lanes == !std::is_same_v<Model, Mnist>);
+    static_assert(!Mnist::batch_in_lanes);  // 784 inputs: one sample at a time fills the lanes already
+    auto m = std::make_unique<Model>(Seed{31});
+    Rng rng(Seed{5});
+    detail::static_for<Model::layer_count>([&](auto i) {
+        if constexpr (Model::template layer_type<i>::parameter_count > 0)
+            for (T& b : m->template layer<i>().bias()) b = T(rng.uniform(-0.5, 0.5));
+    });
+    const std::size_t rows = 2 * L + L / 2 + 1;
+    const auto xs = test::random_inputs<T, Model::input_size>(rows, 17);
+    std::vector<std::array<T, Model::output_size>> ys(rows);
+    m->predict(xs, ys);
+    double worst = 0;
+    for (std::size_t k = 0; k < rows; ++k) {
+        const auto want = test::forward<Model>(std::span<const T>(m->parameters()), xs[k]);
+        for (std::size_t j = 0; j < Model::output_size; ++j) worst = std::max(worst, std::abs(double(ys[k][j]) - want[j]));
+    }
+    MESSAGE("max abs error " << worst << " over " << rows << " rows");
+    CHECK(worst < (std::is_same_v<T, float> ? 1e-5 : 1e-12));
 }
 
 namespace {

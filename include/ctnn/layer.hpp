@@ -35,7 +35,11 @@
 //   having been fused with the activation), may overwrite dy, writes the
 //   parameter gradients to dparams (same layout as params) and, unless dx is
 //   null, dL/dx to dx. All buffers may be read and written up to
-//   simd::max_lanes<T> values past their end (the trainer pads them).
+//   simd::max_lanes<T> values past their end (the trainer pads them);
+// - optionally, for batch inference, `forward_lanes(params, state, x, y)`:
+//   forward on L = simd::max_lanes<T> samples in lane order (feature f of
+//   sample s at f * L + s; detail/transpose.hpp). A model whose layers all
+//   have it runs batches that way (sequential.hpp).
 // Layers keep no state of their own: the model owns all numbers.
 #pragma once
 
@@ -57,5 +61,11 @@ concept ShapePreservingLayer = requires {
 
 template <class L>
 concept LayerDescription = FixedShapeLayer<L> || ShapePreservingLayer<L>;
+
+// A concrete layer that can run a tile of samples in lane order.
+template <class L>
+concept LanesLayer = requires(const typename L::value_type* in, typename L::value_type* out) {
+    L::forward_lanes(in, in, in, out);
+};
 
 }  // namespace ctnn

@@ -7,6 +7,7 @@
 // concurrently on a const model.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <span>
@@ -25,6 +26,7 @@
 #include "detail/shapes.hpp"
 #include "detail/simd.hpp"
 #include "detail/static_for.hpp"
+#include "detail/transpose.hpp"
 #include "kernels/dense.hpp"
 #include "layer.hpp"
 #include "random.hpp"
@@ -182,12 +184,36 @@ public:
         requires(N != input_size)
     std::array<T, output_size> predict(const T (&x)[N]) const = delete;
 
+    // Batches run max_lanes samples at a time in lane order (layer.hpp) when
+    // every layer can, and the vectors have several lanes, and no layer is
+    // wider than 64 features: wider layers fill the lanes one sample at a time
+    // already, and the tile buffers (widest x lanes values) stay small.
+    static constexpr std::size_t widest_layer_ = [] {
+        std::size_t widest = input_size;
+        detail::static_for<layer_count>(
+            [&](auto i) { widest = std::max(widest, layer_type<i>::output_size); });
+        return widest;
+    }();
+    static constexpr bool batch_in_lanes = [] {
+        bool all = true;
+        detail::static_for<layer_count>([&](auto i) { all = all && LanesLayer<layer_type<i>>; });
+        return all && simd::max_lanes<T> > 1 && widest_layer_ <= 64;
+    }();
+
     // Batch inference: ys[k] = model(xs[k]). Requires xs.size() == ys.size()
     // (checked in debug builds; the host-side trainer.predict checks and throws).
     void predict(std::span<const std::array<T, input_size>> xs,
                  std::span<std::array<T, output_size>> ys) const noexcept {
         CTNN_ASSERT(xs.size() == ys.size(), "ctnn::Sequential::predict: xs and ys differ in length");
-        for (std::size_t k = 0; k < xs.size(); ++k) ys[k] = (*this)(xs[k]);
+        std::size_t k = 0;
+        if constexpr (batch_in_lanes) {
+            // Rows of consecutive std::arrays are read and written as one array of T.
+            static_assert(sizeof(std::array<T, input_size>) == input_size * sizeof(T) &&
+                          sizeof(std::array<T, output_size>) == output_size * sizeof(T));
+            constexpr std::size_t L = simd::max_lanes<T>;
+            for (; k + L <= xs.size(); k += L) predict_tile(xs[k].data(), ys[k].data());
+        }
+        for (; k < xs.size(); ++k) ys[k] = (*this)(xs[k]);
     }
 
 private:
@@ -215,6 +241,21 @@ private:
     template <std::size_t I>
     constexpr const T* state_data() const noexcept {
         return state_count ? state_.data() + state_offset<I> : nullptr;
+    }
+
+    // ys rows [k, k + L) from xs rows [k, k + L), L = max_lanes: the tile in
+    // lane order, through every layer, and back to row order.
+    void predict_tile(const T* xs, T* ys) const noexcept {
+        constexpr std::size_t L = simd::max_lanes<T>;
+        alignas(simd::block_alignment<T>) T a[widest_layer_ * L];
+        alignas(simd::block_alignment<T>) T b[widest_layer_ * L];
+        detail::rows_to_lanes<T, input_size>(xs, a);
+        detail::static_for<layer_count>([&](auto i) {
+            const T* x = i % 2 == 0 ? a : b;
+            T* y = i % 2 == 0 ? b : a;
+            layer_type<i>::forward_lanes(parameter_data<i>(), state_data<i>(), x, y);
+        });
+        detail::lanes_to_rows<T, output_size>(layer_count % 2 == 0 ? a : b, ys);
     }
 
     // Runs layers I.. on x into out; intermediate values live in padded stack buffers.

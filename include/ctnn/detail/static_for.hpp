@@ -10,7 +10,7 @@
 namespace ctnn::detail {
 
 template <std::size_t N, class F>
-inline void static_for(F&& f) noexcept {
+constexpr void static_for(F&& f) noexcept {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         (f(std::integral_constant<std::size_t, I>{}), ...);
     }(std::make_index_sequence<N>{});

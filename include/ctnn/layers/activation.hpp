@@ -6,6 +6,7 @@
 
 #include "../activation.hpp"
 #include "../detail/fixed_string.hpp"
+#include "../detail/simd.hpp"
 #include "../random.hpp"
 #include "shape_preserving.hpp"
 
@@ -26,6 +27,14 @@ struct Activation {
         static void forward(const T*, const T*, const T* x, T* y) noexcept {
             for (std::size_t i = 0; i < Width; ++i) y[i] = x[i];
             activate<F, T, Width>(y);
+        }
+
+        static void forward_lanes(const T*, const T*, const T* x, T* y) noexcept
+            requires ElementwiseActivation<F>
+        {
+            using V = simd::widest<T>;
+            constexpr std::size_t L = simd::lanes<V>;
+            for (std::size_t i = 0; i < Width; ++i) simd::store(y + i * L, F::apply(simd::load<V>(x + i * L)));
         }
 
         // ---- training (layer.hpp); the input x serves as the derivative's argument ----

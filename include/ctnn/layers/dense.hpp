@@ -13,6 +13,7 @@
 #include "../activations/linear.hpp"
 #include "../detail/fixed_string.hpp"
 #include "../kernels/dense.hpp"
+#include "../kernels/dense_lanes.hpp"
 #include "../matrix_view.hpp"
 #include "../random.hpp"
 
@@ -59,6 +60,12 @@ struct Dense {
 
         static void forward(const T* params, const T*, const T* x, T* y) noexcept {
             kernels::dense_forward<T, In, Out, Act>(params, params + In * Out, x, y);
+        }
+
+        static void forward_lanes(const T* params, const T*, const T* x, T* y) noexcept
+            requires ElementwiseActivation<Act>
+        {
+            kernels::dense_forward_lanes<T, In, Out, Act>(params, params + In * Out, x, y);
         }
 
         // ---- training, over n samples stored row after row (layer.hpp) ----

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "../detail/fixed_string.hpp"
+#include "../detail/simd.hpp"
 #include "../random.hpp"
 #include "shape_preserving.hpp"
 
@@ -66,6 +67,9 @@ struct Dropout {
 
         static void forward(const T*, const T*, const T* x, T* y) noexcept {
             for (std::size_t i = 0; i < Width; ++i) y[i] = x[i];
+        }
+        static void forward_lanes(const T*, const T*, const T* x, T* y) noexcept {
+            for (std::size_t i = 0; i < Width * simd::max_lanes<T>; ++i) y[i] = x[i];
         }
 
         // Scratch: the mask, each value 0 or 1 / (1 - rate).

@@ -1,0 +1,122 @@
+// Moving a tile of samples between row order (sample after sample, as users
+// store them) and lane order (feature after feature, one vector of
+// simd::max_lanes<T> samples per feature), for batch inference with samples
+// side by side across SIMD lanes (kernels/dense_lanes.hpp).
+//
+// Square L x L blocks are transposed in registers: a 16 x 16 block of floats
+// with AVX-512 costs 64 shuffles, against 256 scalar loads and stores. xsimd
+// 8.1 has no portable whole-register interleave (its zip_lo works within
+// 128-bit lanes), so the three x86 cases are written with intrinsics here; any
+// other target, and columns left over after the square blocks, move one value
+// at a time.
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+
+#include "simd.hpp"
+
+namespace ctnn::detail {
+
+// dst[c * dst_stride + r] = src[r * src_stride + c] for r, c < L, where L is
+// the width of the widest float vector (16, 8 or 4).
+inline void transpose_square(const float* src, std::size_t src_stride, float* dst,
+                             std::size_t dst_stride) noexcept {
+#if CTNN_SIMD && defined(__AVX512F__)
+    __m512 r[16], t[16];
+    for (int i = 0; i < 16; ++i) r[i] = _mm512_loadu_ps(src + static_cast<std::size_t>(i) * src_stride);
+    for (int i = 0; i < 16; i += 2) {  // interleave pairs of rows, 32-bit elements
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4) {  // then 64-bit pairs
+        r[i] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
+        r[i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
+        r[i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
+        r[i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
+    }
+    for (int g = 0; g < 16; g += 8) {  // then 128-bit quarters, rows 4 apart
+        for (int i = 0; i < 4; ++i) {
+            t[g + i] = _mm512_shuffle_f32x4(r[g + i], r[g + i + 4], 0x88);
+            t[g + i + 4] = _mm512_shuffle_f32x4(r[g + i], r[g + i + 4], 0xdd);
+        }
+    }
+    for (int i = 0; i < 8; ++i) {  // then rows 8 apart
+        r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0x88);
+        r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], 0xdd);
+    }
+    for (int i = 0; i < 16; ++i) _mm512_storeu_ps(dst + dst_stride * static_cast<std::size_t>(i), r[i]);
+#elif CTNN_SIMD && defined(__AVX__)
+    __m256 r[8], t[8];
+    for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(src + static_cast<std::size_t>(i) * src_stride);
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        r[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+        r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xee);
+        r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xee);
+    }
+    for (int i = 0; i < 4; ++i) {
+        t[i] = _mm256_permute2f128_ps(r[i], r[i + 4], 0x20);
+        t[i + 4] = _mm256_permute2f128_ps(r[i], r[i + 4], 0x31);
+    }
+    for (int i = 0; i < 8; ++i) _mm256_storeu_ps(dst + dst_stride * static_cast<std::size_t>(i), t[i]);
+#elif CTNN_SIMD && defined(__SSE__)
+    __m128 r0 = _mm_loadu_ps(src), r1 = _mm_loadu_ps(src + src_stride), r2 = _mm_loadu_ps(src + 2 * src_stride),
+           r3 = _mm_loadu_ps(src + 3 * src_stride);
+    _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+    _mm_storeu_ps(dst, r0);
+    _mm_storeu_ps(dst + dst_stride, r1);
+    _mm_storeu_ps(dst + 2 * dst_stride, r2);
+    _mm_storeu_ps(dst + 3 * dst_stride, r3);
+#else
+    constexpr std::size_t L = simd::max_lanes<float>;
+    for (std::size_t r = 0; r < L; ++r)
+        for (std::size_t c = 0; c < L; ++c) dst[c * dst_stride + r] = src[r * src_stride + c];
+#endif
+}
+
+// Whether transpose_square handles T on this target (float with x86 vectors).
+template <class T>
+inline constexpr bool has_square_transpose =
+    std::is_same_v<T, float> && CTNN_SIMD && (simd::max_lanes<float> == 16 || simd::max_lanes<float> == 8 ||
+                                              simd::max_lanes<float> == 4)
+#if !(defined(__AVX512F__) || defined(__AVX__) || defined(__SSE__))
+    && false
+#endif
+    ;
+
+// Row order to lane order for L = simd::max_lanes<T> samples of `Cols` values:
+// lanes[c * L + s] = rows[s * Cols + c].
+template <class T, std::size_t Cols>
+inline void rows_to_lanes(const T* __restrict rows, T* __restrict lanes) noexcept {
+    constexpr std::size_t L = simd::max_lanes<T>;
+    std::size_t c = 0;
+    if constexpr (has_square_transpose<T>)
+        for (; c + L <= Cols; c += L) transpose_square(rows + c, Cols, lanes + c * L, L);
+    for (; c < Cols; ++c)
+        for (std::size_t s = 0; s < L; ++s) lanes[c * L + s] = rows[s * Cols + c];
+}
+
+// Lane order back to row order: rows[s * Cols + c] = lanes[c * L + s].
+template <class T, std::size_t Cols>
+inline void lanes_to_rows(const T* __restrict lanes, T* __restrict rows) noexcept {
+    constexpr std::size_t L = simd::max_lanes<T>;
+    if constexpr (Cols == 1) {
+        for (std::size_t s = 0; s < L; ++s) rows[s] = lanes[s];
+    } else {
+        // A square block of lane order read with stride L is the block of row
+        // order transposed; leftover columns go one by one.
+        std::size_t c = 0;
+        if constexpr (has_square_transpose<T>) {
+            for (; c + L <= Cols; c += L) transpose_square(lanes + c * L, L, rows + c, Cols);
+        }
+        for (; c < Cols; ++c)
+            for (std::size_t s = 0; s < L; ++s) rows[s * Cols + c] = lanes[c * L + s];
+    }
+}
+
+}  // namespace ctnn::detail
