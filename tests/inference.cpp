@@ -147,15 +147,22 @@ TEST_CASE("NaN and infinity in the input reach the output, without a crash") {
 TEST_CASE("concurrent calls on one const model give the same results as sequential ones") {
     const Wide m(Seed{12});
     const auto xs = test::random_inputs<float, 16>(256, 5);
-    std::vector<std::array<float, 1>> expected(xs.size());
-    m.predict(xs, expected);
+    // One sample at a time and in batches (lane order: another summation
+    // order, so each is compared with itself run sequentially).
+    std::vector<std::array<float, 1>> expected(xs.size()), expected_batch(xs.size());
+    for (std::size_t k = 0; k < xs.size(); ++k) expected[k] = m(xs[k]);
+    m.predict(xs, expected_batch);
     std::atomic<int> mismatches{0};
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t)
         threads.emplace_back([&] {
-            for (int round = 0; round < 50; ++round)
+            std::vector<std::array<float, 1>> ys(xs.size());
+            for (int round = 0; round < 50; ++round) {
                 for (std::size_t k = 0; k < xs.size(); ++k)
                     if (m(xs[k]) != expected[k]) ++mismatches;
+                m.predict(xs, ys);
+                if (ys != expected_batch) ++mismatches;
+            }
         });
     for (auto& t : threads) t.join();
     CHECK(mismatches.load() == 0);

@@ -29,6 +29,7 @@
 #include "callback.hpp"
 #include "dataset.hpp"
 #include "detail/shuffle.hpp"
+#include "detail/simd.hpp"
 #include "error.hpp"
 #include "history.hpp"
 #include "logs.hpp"
@@ -44,9 +45,17 @@ namespace detail {
 
 template <class T>
 bool all_finite(std::span<const T> values) noexcept {
-    T probe = 0;  // x * 0 is NaN exactly when x is NaN or infinite
-    for (T v : values) probe += v * T(0);
-    return probe == T(0);
+    // x * 0 is NaN exactly when x is NaN or infinite, and NaN stays NaN
+    // through any sum, so the order of the additions does not matter: vectors
+    // of independent sums, then the rest.
+    using V = simd::widest<T>;
+    constexpr std::size_t L = simd::lanes<V>;
+    V probe(T(0));
+    std::size_t k = 0;
+    for (; k + L <= values.size(); k += L) probe = simd::fma(simd::load<V>(values.data() + k), V(T(0)), probe);
+    T rest = simd::sum_lanes(probe);
+    for (; k < values.size(); ++k) rest += values[k] * T(0);
+    return rest == T(0);
 }
 
 }  // namespace detail

@@ -94,10 +94,10 @@ inline constexpr bool has_square_transpose =
 template <class T, std::size_t Cols>
 inline void rows_to_lanes(const T* __restrict rows, T* __restrict lanes) noexcept {
     constexpr std::size_t L = simd::max_lanes<T>;
-    std::size_t c = 0;
-    if constexpr (has_square_transpose<T>)
-        for (; c + L <= Cols; c += L) transpose_square(rows + c, Cols, lanes + c * L, L);
-    for (; c < Cols; ++c)
+    constexpr std::size_t squares = has_square_transpose<T> ? Cols / L * L : 0;  // columns in square blocks
+    if constexpr (squares > 0)
+        for (std::size_t c = 0; c < squares; c += L) transpose_square(rows + c, Cols, lanes + c * L, L);
+    for (std::size_t c = squares; c < Cols; ++c)
         for (std::size_t s = 0; s < L; ++s) lanes[c * L + s] = rows[s * Cols + c];
 }
 
@@ -110,11 +110,10 @@ inline void lanes_to_rows(const T* __restrict lanes, T* __restrict rows) noexcep
     } else {
         // A square block of lane order read with stride L is the block of row
         // order transposed; leftover columns go one by one.
-        std::size_t c = 0;
-        if constexpr (has_square_transpose<T>) {
-            for (; c + L <= Cols; c += L) transpose_square(lanes + c * L, L, rows + c, Cols);
-        }
-        for (; c < Cols; ++c)
+        constexpr std::size_t squares = has_square_transpose<T> ? Cols / L * L : 0;
+        if constexpr (squares > 0)
+            for (std::size_t c = 0; c < squares; c += L) transpose_square(lanes + c * L, L, rows + c, Cols);
+        for (std::size_t c = squares; c < Cols; ++c)
             for (std::size_t s = 0; s < L; ++s) rows[s * Cols + c] = lanes[c * L + s];
     }
 }

@@ -14,6 +14,7 @@
 #include "../detail/fixed_string.hpp"
 #include "../kernels/dense.hpp"
 #include "../kernels/dense_lanes.hpp"
+#include "../kernels/gemm.hpp"
 #include "../matrix_view.hpp"
 #include "../random.hpp"
 
@@ -76,10 +77,7 @@ struct Dense {
         static void forward_train(const T* params, T*, const T* x, T* y, T* scratch, std::size_t n,
                                   Rng&) noexcept {
             T* z = scratch_per_sample ? scratch : y;
-            // Row by row with the inference kernel, which may write up to a
-            // vector past each row: rows are done in order and buffers are padded.
-            for (std::size_t r = 0; r < n; ++r)
-                kernels::dense_forward<T, In, Out, Linear>(params, params + In * Out, x + r * In, z + r * Out);
+            kernels::gemm<T, Out>(n, In, x, In, 1, params, Out, params + In * Out, z, Out);  // z = x W + b
             if constexpr (ElementwiseActivation<Act> && !std::is_same_v<Act, Linear>) {
                 for (std::size_t k = 0; k < n * Out; ++k) y[k] = Act::apply(z[k]);
             } else if constexpr (!ElementwiseActivation<Act>) {
@@ -100,18 +98,11 @@ struct Dense {
                 for (std::size_t r = 0; r < n; ++r) Act::template backward_vector<T, Out>(y + r * Out, dy + r * Out);
             }
             const T* __restrict dz = dy;
-            T* __restrict dw = dparams;
             T* __restrict db = dparams + In * Out;
-            for (std::size_t k = 0; k < In * Out + Out; ++k) dw[k] = T(0);
-            for (std::size_t r = 0; r < n; ++r) {
-                const T* __restrict dz_row = dz + r * Out;
-                for (std::size_t i = 0; i < In; ++i) {
-                    const T xi = x[r * In + i];
-                    T* __restrict dw_row = dw + i * Out;
-                    for (std::size_t j = 0; j < Out; ++j) dw_row[j] += xi * dz_row[j];
-                }
-                for (std::size_t j = 0; j < Out; ++j) db[j] += dz_row[j];
-            }
+            kernels::gemm<T, Out>(In, n, x, 1, In, dz, Out, nullptr, dparams, Out);  // dW = x^T dz
+            for (std::size_t j = 0; j < Out; ++j) db[j] = T(0);
+            for (std::size_t r = 0; r < n; ++r)
+                for (std::size_t j = 0; j < Out; ++j) db[j] += dz[r * Out + j];
             if (dx != nullptr) {
                 for (std::size_t r = 0; r < n; ++r) {
                     const T* __restrict dz_row = dz + r * Out;

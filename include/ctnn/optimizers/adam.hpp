@@ -13,6 +13,8 @@
 #include <span>
 #include <vector>
 
+#include "../detail/simd.hpp"
+
 namespace ctnn {
 
 struct Adam {
@@ -41,12 +43,27 @@ struct Adam {
         const T* __restrict grads = g.data();
         T* __restrict m = state.m.data();
         T* __restrict v = state.v.data();
-        for (std::size_t k = 0, n = w.size(); k < n; ++k) {
-            m[k] += (grads[k] - m[k]) * one_minus_b1;
-            v[k] += (grads[k] * grads[k] - v[k]) * one_minus_b2;
-            weights[k] -= a * m[k] / (std::sqrt(v[k]) + eps);
-        }
+        // In vectors, then the rest one by one: the same formula either way.
+        // (Written out because g++ does not vectorize std::sqrt, which may set errno.)
+        using V = simd::widest<T>;
+        constexpr std::size_t L = simd::lanes<V>;
+        const std::size_t n = w.size(), whole = n / L * L;
+        for (std::size_t k = 0; k < whole; k += L)
+            update(weights + k, grads + k, m + k, v + k, V(a), V(one_minus_b1), V(one_minus_b2), V(eps));
+        for (std::size_t k = whole; k < n; ++k)
+            update(weights + k, grads + k, m + k, v + k, a, one_minus_b1, one_minus_b2, eps);
         ++state.iterations;
+    }
+
+private:
+    template <class V, class T>
+    static void update(T* weight, const T* grad, T* m, T* v, V a, V one_minus_b1, V one_minus_b2, V eps) noexcept {
+        const V g = simd::load<V>(grad);
+        const V m_new = simd::load<V>(m) + (g - simd::load<V>(m)) * one_minus_b1;
+        const V v_new = simd::load<V>(v) + (g * g - simd::load<V>(v)) * one_minus_b2;
+        simd::store(m, m_new);
+        simd::store(v, v_new);
+        simd::store(weight, simd::load<V>(weight) - a * m_new / (simd::sqrt(v_new) + eps));
     }
 };
 
