@@ -1,0 +1,3 @@
+// tiny-dnn includes "third_party/stb/stb_image_write.h" (its bundled copy); Debian ships
+// stb in libstb-dev as <stb/stb_image_write.h>.
+#include <stb/stb_image_write.h>
