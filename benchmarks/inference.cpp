@@ -47,23 +47,10 @@ void register_batch(const bench::Case<Shape>& c) {
 
 }  // namespace
 
+template <class Shape>
+using ConstCase = const bench::Case<Shape>;
+
 int main(int argc, char** argv) {
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-
-    // On the heap (784-128-10 holds 400 KB of weights twice), alive until the
-    // end of main: the registered lambdas refer to them.
-    const auto small = std::make_unique<const bench::Case<bench::Shape_33_4_4_1>>(bench::sample_count);
-    const auto medium = std::make_unique<const bench::Case<bench::Shape_16_64_64_1>>(bench::sample_count);
-    const auto large = std::make_unique<const bench::Case<bench::Shape_784_128_10>>(bench::sample_count);
-    const auto batch = std::make_unique<const bench::Case<bench::Shape_33_4_4_1>>(bench::batch_rows);
-
-    register_single(*small);
-    register_single(*medium);
-    register_single(*large);
-    register_batch(*batch);
-
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return bench::run_inference_cases<ConstCase>(
+        argc, argv, [](auto& s) { register_single(s); }, [](auto& s) { register_batch(s); });
 }

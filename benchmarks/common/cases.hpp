@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <span>
 #include <string>
 #include <utility>
@@ -156,6 +157,27 @@ void register_batch(const char* library, std::size_t rows, Run run) {
         }
         state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(rows));
     });
+}
+
+// The main() of an inference program: Initialize, one Setup<Shape> per case
+// (the program's wrapper of a Case, on the heap: 784-128-10 holds 400 KB of
+// weights), register_single on the three shapes and register_batch on the
+// batch case, run. The setups live until the end: the benchmarks refer to them.
+template <template <class> class Setup, class Single, class Batch>
+int run_inference_cases(int argc, char** argv, Single register_single, Batch register_batch) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    const auto small = std::make_unique<Setup<Shape_33_4_4_1>>(sample_count);
+    const auto medium = std::make_unique<Setup<Shape_16_64_64_1>>(sample_count);
+    const auto large = std::make_unique<Setup<Shape_784_128_10>>(sample_count);
+    const auto batch = std::make_unique<Setup<Shape_33_4_4_1>>(batch_rows);
+    register_single(*small);
+    register_single(*medium);
+    register_single(*large);
+    register_batch(*batch);
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
 }
 
 }  // namespace bench

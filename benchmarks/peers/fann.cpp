@@ -169,21 +169,6 @@ void register_batch(Setup<Shape>& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-
-    // Alive until the end of main: the registered lambdas refer to them.
-    const auto small = std::make_unique<Setup<bench::Shape_33_4_4_1>>(bench::sample_count);
-    const auto medium = std::make_unique<Setup<bench::Shape_16_64_64_1>>(bench::sample_count);
-    const auto large = std::make_unique<Setup<bench::Shape_784_128_10>>(bench::sample_count);
-    const auto batch = std::make_unique<Setup<bench::Shape_33_4_4_1>>(bench::batch_rows);
-
-    register_single(*small);
-    register_single(*medium);
-    register_single(*large);
-    register_batch(*batch);
-
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return bench::run_inference_cases<Setup>(
+        argc, argv, [](auto& s) { register_single(s); }, [](auto& s) { register_batch(s); });
 }

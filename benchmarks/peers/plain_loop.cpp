@@ -138,31 +138,23 @@ void register_single(const Setup<Shape>& s) {
     });
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-
-    // On the heap and alive until the end of main: the registered lambdas refer to them.
-    const auto small = std::make_unique<const Setup<bench::Shape_33_4_4_1>>(bench::sample_count);
-    const auto medium = std::make_unique<const Setup<bench::Shape_16_64_64_1>>(bench::sample_count);
-    const auto large = std::make_unique<const Setup<bench::Shape_784_128_10>>(bench::sample_count);
-    const auto batch = std::make_unique<const Setup<bench::Shape_33_4_4_1>>(bench::batch_rows);
-
-    register_single(*small);
-    register_single(*medium);
-    register_single(*large);
-
-    // The batch is the same loop over the rows: the plain loop has no batch form.
-    using Output = bench::Case<bench::Shape_33_4_4_1>::Output;
-    auto ys = std::make_shared<std::vector<Output>>(batch->c.inputs.size());
-    bench::register_batch<bench::Shape_33_4_4_1>("plain_loop", ys->size(), [&s = *batch, ys] {
+// The batch is the same loop over the rows: the plain loop has no batch form.
+template <class Shape>
+void register_batch(const Setup<Shape>& s) {
+    using Output = typename bench::Case<Shape>::Output;
+    auto ys = std::make_shared<std::vector<Output>>(s.c.inputs.size());
+    bench::register_batch<Shape>("plain_loop", ys->size(), [&s, ys] {
         for (std::size_t k = 0; k < ys->size(); ++k) (*ys)[k] = s.plain(s.c.inputs[k]);
         return ys->data();
     });
+}
 
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+}  // namespace
+
+template <class Shape>
+using ConstSetup = const Setup<Shape>;
+
+int main(int argc, char** argv) {
+    return bench::run_inference_cases<ConstSetup>(
+        argc, argv, [](auto& s) { register_single(s); }, [](auto& s) { register_batch(s); });
 }
