@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -15,6 +16,10 @@
 #include <limits>
 #include <string>
 #include <vector>
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <doctest/doctest.h>
 
@@ -24,6 +29,8 @@
 #include <ctnn/data/table.hpp>
 #include <ctnn/random.hpp>
 
+#include "support/temp_dir.hpp"
+
 using namespace ctnn;
 namespace fs = std::filesystem;
 
@@ -31,26 +38,9 @@ namespace {
 
 const std::string data_dir = std::string(CTNN_TEST_DATA) + "/loaders/";
 
-struct TempDir {
-    fs::path path;
-    TempDir() : path(fs::temp_directory_path() / ("ctnn-loaders-" + std::to_string(std::rand()) + "-" +
-                                                  std::to_string(reinterpret_cast<std::uintptr_t>(this)))) {
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::string operator/(const std::string& name) const { return (path / name).string(); }
-    // Writes `bytes` to a file named `name` and returns its path.
-    std::string file(const std::string& name, const std::string& bytes) const {
-        const std::string p = *this / name;
-        std::ofstream(p, std::ios::binary | std::ios::trunc).write(bytes.data(), std::streamsize(bytes.size()));
-        return p;
-    }
-};
+using test::TempDir;
+using test::read_bytes;
 
-std::string read_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // The message of the ctnn::Error that f throws, "(no error)" if none.
 template <class F>
@@ -853,3 +843,67 @@ TEST_CASE("damaged CSV, ARFF and IDX files give a ctnn::Error or a result, nothi
     CHECK(errors > 0);
     CHECK(results > 0);
 }
+
+TEST_CASE("a file larger than memory is an error before anything is allocated") {
+    // A sparse file (no disk used) as large as the memory this process may use.
+    TempDir dir;
+    const std::string path = dir / "huge.csv";
+    std::ofstream(path).put('0');
+    const std::uint64_t limit = detail::memory_limit();
+    REQUIRE(limit < (std::uint64_t(1) << 50));  // physical memory at least bounds it
+    fs::resize_file(path, limit);
+    const std::string expected = " is " + std::to_string(limit) + " bytes, more than the " + std::to_string(limit) +
+                                 " bytes of memory this process can use; expected a file that fits in memory";
+    CHECK(error_of([&] { (void)read_csv(path); }) == "ctnn: read_csv: " + path + expected);
+    CHECK(error_of([&] { (void)read_arff(path); }) == "ctnn: read_arff: " + path + expected);
+    CHECK(error_of([&] { (void)read_idx(path); }) == "ctnn: read_idx: " + path + expected);
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define CTNN_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define CTNN_TEST_SANITIZED 1
+#endif
+#endif
+
+#ifndef CTNN_TEST_SANITIZED
+TEST_CASE("data that outgrows memory while it is parsed is an error, not a crash") {
+    // In a child process whose address space is capped 128 MB above its size:
+    // the 32 MB file fits, its 16 M rows of doubles (128 MB and more) do not.
+    // (Not under the sanitizers, whose shadow memory a cap would break.)
+    TempDir dir;
+    std::string zeros;
+    for (int r = 0; r < (1 << 24); ++r) zeros += "0\n";
+    const std::string path = dir.file("long.csv", zeros);
+    zeros = std::string();
+    std::fflush(nullptr);
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        long pages = 0;
+        if (std::FILE* statm = std::fopen("/proc/self/statm", "r")) {
+            if (std::fscanf(statm, "%ld", &pages) != 1) pages = 0;
+            std::fclose(statm);
+        }
+        const rlim_t cap = rlim_t(pages) * rlim_t(::sysconf(_SC_PAGE_SIZE)) + (rlim_t(128) << 20);
+        const struct rlimit limit {cap, cap};
+        if (pages == 0 || ::setrlimit(RLIMIT_AS, &limit) != 0) ::_exit(10);
+        try {
+            (void)read_csv(path, {.header = false});
+            ::_exit(11);  // read it all: the cap did not bite
+        } catch (const Error& e) {
+            ::_exit(std::string(e.what()).find("read_csv: " + path + ": not enough memory for its data") !=
+                            std::string::npos
+                        ? 0
+                        : 12);
+        } catch (...) {
+            ::_exit(13);
+        }
+    }
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);  // 11: no error; 12: another Error; 13: not an Error
+}
+#endif

@@ -478,7 +478,9 @@ private:
 }  // namespace detail
 
 inline Table read_csv(const std::string& path, const CsvOptions& options = {}) {
-    return detail::CsvParser(path, detail::read_whole_file(path, "read_csv"), options).parse();
+    return detail::out_of_memory_is_an_error("read_csv", path, [&] {
+        return detail::CsvParser(path, detail::read_whole_file(path, "read_csv"), options).parse();
+    });
 }
 
 }  // namespace ctnn
