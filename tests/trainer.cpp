@@ -2,11 +2,13 @@
 // last partial batch, validation_split, sample-weighted epoch means,
 // determinism, bad arguments, NaN stops, progress output, callbacks, and no
 // allocation in a training step.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <numbers>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include <doctest/doctest.h>
@@ -168,6 +170,44 @@ TEST_CASE("bad arguments are clear errors") {
     CHECK(trainer.predict(data.x).size() == 10);
 }
 
+TEST_CASE("targets outside [0, 1] for the cross-entropies are a clear error; the model is unchanged") {
+    Sequential<Dense<3, 1, Sigmoid>> model(Seed{3});
+    const std::vector<float> before(model.parameters().begin(), model.parameters().end());
+    auto trainer = compile(model, Adam{}, BinaryCrossentropy{});
+    auto data = random_dataset<float, 3, 1>(10, 1);
+    data.y[7][0] = 2.f;
+    CHECK(error_of([&] { trainer.fit(data, {.verbose = 0}); }) ==
+          "ctnn: fit: the training data: target row 7, column 0 is 2; binary_crossentropy expects targets in [0, "
+          "1]");
+    CHECK(error_of([&] { trainer.evaluate(data); }).find("evaluate: the data: target row 7") != std::string::npos);
+    data.y[7][0] = -0.5f;
+    CHECK(error_of([&] { trainer.fit(data, {.verbose = 0}); }).find("column 0 is -0.5;") != std::string::npos);
+    // Validation rows are checked too, split off (named by their row in the
+    // data given) or given.
+    CHECK(error_of([&] { trainer.fit(data, {.validation_split = 0.5, .verbose = 0}); })
+              .find("fit: the training data: target row 7, column 0 is -0.5") != std::string::npos);
+    const auto train = random_dataset<float, 3, 1>(10, 2);
+    CHECK(error_of([&] { trainer.fit(train, {.validation_data = &data, .verbose = 0}); })
+              .find("fit: the validation data: target row 7") != std::string::npos);
+    CHECK(std::ranges::equal(model.parameters(), before));
+    // Soft labels inside [0, 1] are fine, and so are the bounds.
+    data.y[7][0] = 0.25f;
+    data.y[0][0] = 0.f;
+    data.y[1][0] = 1.f;
+    CHECK(trainer.fit(data, {.verbose = 0}).epochs() == 1);
+    // Categorical cross-entropy: the same rule; MSE has no range.
+    Sequential<Dense<3, 2, Softmax>> classes(Seed{4});
+    auto categorical = compile(classes, SGD{}, CategoricalCrossentropy{});
+    auto two = random_dataset<float, 3, 2>(6, 3);
+    two.y[5][1] = 1.5f;
+    CHECK(error_of([&] { categorical.fit(two, {.verbose = 0}); })
+              .find("target row 5, column 1 is 1.5; categorical_crossentropy expects targets in [0, 1]") !=
+          std::string::npos);
+    Sequential<Dense<3, 2>> regression(Seed{5});
+    auto mse = compile(regression, SGD{}, MSE{});
+    CHECK(mse.fit(two, {.verbose = 0}).epochs() == 1);
+}
+
 TEST_CASE("a loss that becomes NaN or infinite stops training and keeps finite weights") {
     Sequential<Dense<3, 8, ReLU>, Dense<8, 1>> model(Seed{1});
     auto data = random_dataset<float, 3, 1>(64, 5);
@@ -275,6 +315,45 @@ TEST_CASE("callbacks: any type with some hooks; an lvalue is used in place and c
     CHECK(h.epochs() == 2);
     CHECK(counter.losses == h["loss"]);
     static_assert(Callback<CountingCallback, float> && Callback<OnlyEpochEnd, float> && !Callback<int, float>);
+}
+
+namespace {
+// Throws from on_epoch_end (or on_epoch_begin) of the given 0-based epoch.
+struct ThrowingCallback {
+    int epoch_end = -1, epoch_begin = -1;
+    void on_epoch_begin(int epoch, TrainingContext<float>&) {
+        if (epoch == epoch_begin) throw std::runtime_error("from on_epoch_begin");
+    }
+    void on_epoch_end(int epoch, const Logs&, TrainingContext<float>&) {
+        if (epoch == epoch_end) throw std::runtime_error("from on_epoch_end");
+    }
+};
+}  // namespace
+
+TEST_CASE("an exception from a callback ends fit; the model keeps the weights of the last completed step") {
+    // Callbacks run between steps, so the model is never half-updated: it holds
+    // the weights and state after the last optimizer step that completed, as in
+    // Keras. on_train_end is not called, so EarlyStopping's restore does not
+    // happen (Keras neither). The exception reaches the caller unchanged.
+    using Model = Sequential<Dense<3, 8, ReLU>, BatchNormalization, Dropout<0.25f>, Dense<8, 1, Sigmoid>>;
+    const auto data = random_dataset<float, 3, 1>(40, 1);
+    Model reference(Seed{2});
+    auto reference_trainer = compile(reference, Adam{}, BinaryCrossentropy{});
+    reference_trainer.fit(data, {.batch_size = 8, .epochs = 2, .seed = 9, .verbose = 0});
+
+    for (ThrowingCallback callback : {ThrowingCallback{.epoch_end = 1}, ThrowingCallback{.epoch_begin = 2}}) {
+        Model model(Seed{2});
+        auto trainer = compile(model, Adam{}, BinaryCrossentropy{});
+        EarlyStopping stopping{.monitor = "loss", .patience = 5, .restore_best_weights = true};
+        CHECK_THROWS_AS(trainer.fit(data, {.batch_size = 8, .epochs = 5, .seed = 9, .verbose = 0}, stopping, callback),
+                        std::runtime_error);
+        CHECK(std::ranges::equal(model.parameters(), reference.parameters()));
+        CHECK(std::ranges::equal(model.state(), reference.state()));
+        CHECK(trainer.optimizer_state().iterations == 2 * 5);  // 2 epochs of ceil(40 / 8) steps
+        // The trainer stays usable.
+        CHECK(trainer.fit(data, {.batch_size = 8, .epochs = 1, .verbose = 0}).epochs() == 1);
+        for (float w : model.parameters()) CHECK(std::isfinite(w));
+    }
 }
 
 TEST_CASE("a training step allocates nothing once set up") {

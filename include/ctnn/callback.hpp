@@ -9,6 +9,12 @@
 // Epochs are 0-based. The context gives the model's parameter and state blocks
 // (to snapshot or restore weights), the History being built, and
 // `stop_training`, which a callback sets to end training after this epoch.
+//
+// A hook may throw: fit lets the exception through unchanged, and since hooks
+// run only between optimizer steps the model then holds the weights, state
+// and optimizer moments of the last completed step. on_train_end is not
+// called, so EarlyStopping does not restore its best weights (Keras neither).
+// A callback passed as const must have const hooks (fit checks).
 #pragma once
 
 #include <span>

@@ -10,6 +10,10 @@
 //   `fuses_with<Act> == true`: g = scale * d value / d z where p = Act(z),
 //   simpler and better conditioned than going through p (sigmoid + binary
 //   cross-entropy: p - y). The trainer uses it when the model ends in Act.
+// - optionally `target_range`, a TargetRange: the targets the loss is defined
+//   for. fit and evaluate reject any other target with an Error, since the
+//   loss would silently train toward a meaningless optimum (the
+//   cross-entropies: labels and probabilities in [0, 1]; Keras does not check).
 // Every loss can also serve as a metric (see metric.hpp).
 #pragma once
 
@@ -25,6 +29,16 @@ concept Loss = requires(const L& loss, const float* pf, float* gf, const double*
     { loss.value(pd, pd, std::size_t{1}) } -> std::same_as<double>;
     loss.gradient(pf, pf, gf, std::size_t{1}, 1.0f);
     loss.gradient(pd, pd, gd, std::size_t{1}, 1.0);
+};
+
+struct TargetRange {
+    double low, high;
+};
+
+// Whether loss L declares the targets it is defined for.
+template <class L>
+concept BoundedTargets = requires {
+    { L::target_range } -> std::convertible_to<TargetRange>;
 };
 
 // Whether loss L has a fused gradient through activation Act.

@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <iostream>
 #include <span>
 #include <string>
@@ -97,13 +98,19 @@ public:
     // Trains the model; returns the History. Callbacks are used in place (an
     // lvalue can be inspected afterwards).
     template <class... Callbacks>
-        requires(Callback<std::remove_cvref_t<Callbacks>, T> && ...)
     History fit(const Data& data, const Options& options = {}, Callbacks&&... callbacks) {
+        static_assert((Callback<std::remove_cvref_t<Callbacks>, T> && ...),
+                      "fit: a callback needs at least one of on_train_begin, on_epoch_begin, on_epoch_end and "
+                      "on_train_end, with the parameters of callback.hpp");
+        // Otherwise its hooks would be skipped without a word.
+        static_assert((Callback<std::remove_reference_t<Callbacks>, T> && ...),
+                      "fit: a const callback needs const hooks; pass a non-const one");
         if (options.batch_size == 0) throw Error("fit: batch_size is 0; expected at least 1");
         if (!(options.validation_split >= 0.0 && options.validation_split < 1.0))
             throw Error("fit: validation_split is " + std::to_string(options.validation_split) +
                         "; expected a fraction in [0, 1)");
         check_dataset(data, "fit: the training data");
+        check_targets(data, "fit: the training data");
 
         Data split_train, split_valid;
         const Data* train = &data;
@@ -122,7 +129,10 @@ public:
             train = &split_train;
             valid = &split_valid;
         }
-        if (valid != nullptr) check_dataset(*valid, "fit: the validation data");
+        if (valid != nullptr) {
+            check_dataset(*valid, "fit: the validation data");
+            check_targets(*valid, "fit: the validation data");
+        }
 
         const std::size_t rows = train->size();
         const std::size_t batch = std::min(options.batch_size, rows);
@@ -194,6 +204,7 @@ public:
     // The loss and metrics over a data set, in inference mode, by Keras name.
     Logs evaluate(const Data& data) const {
         check_dataset(data, "evaluate: the data");
+        check_targets(data, "evaluate: the data");
         return evaluate_rows(data);
     }
 
@@ -211,6 +222,25 @@ public:
     }
 
 private:
+    // Targets outside the loss's range (loss.hpp: target_range) are an Error
+    // naming the first one.
+    static void check_targets(const Data& data, const std::string& what) {
+        if constexpr (BoundedTargets<L>) {
+            constexpr TargetRange range = L::target_range;
+            auto number = [](double v) {
+                char text[32];
+                std::snprintf(text, sizeof text, "%g", v);
+                return std::string(text);
+            };
+            for (std::size_t r = 0; r < data.y.size(); ++r)
+                for (std::size_t c = 0; c < output_size; ++c)
+                    if (const double t = double(data.y[r][c]); !(t >= range.low && t <= range.high))
+                        throw Error(what + ": target row " + std::to_string(r) + ", column " + std::to_string(c) +
+                                    " is " + number(t) + "; " + std::string(L::name.view()) + " expects targets in [" +
+                                    number(range.low) + ", " + number(range.high) + "]");
+        }
+    }
+
     void accumulate_metrics(const T* p, const T* y, std::size_t n,
                             std::array<double, sizeof...(Ms)>& sums) const noexcept {
         for (std::size_t r = 0; r < n; ++r)

@@ -17,6 +17,7 @@ namespace ctnn {
 
 struct CategoricalCrossentropy {
     static constexpr detail::fixed_string name{"categorical_crossentropy"};
+    static constexpr TargetRange target_range{0, 1};
 
     template <class T>
     double value(const T* p, const T* y, std::size_t n) const noexcept {
