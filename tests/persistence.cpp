@@ -13,6 +13,7 @@
 #include <ctnn/ctnn.hpp>
 
 #include "support/reference.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace ctnn;
 namespace fs = std::filesystem;
@@ -22,20 +23,9 @@ namespace {
 using Card = Sequential<Dense<33, 4, ReLU>, Dense<4, 4, ReLU>, Dense<4, 1, Sigmoid>>;
 using WithState = BasicSequential<double, Dense<3, 5, Tanh>, BatchNormalization, Dropout<0.2>, Dense<5, 2>>;
 
-struct TempDir {
-    fs::path path;
-    TempDir() : path(fs::temp_directory_path() / ("ctnn-test-" + std::to_string(std::rand()) + "-" +
-                                                  std::to_string(reinterpret_cast<std::uintptr_t>(this)))) {
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
-    std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
+using test::TempDir;
+using test::read_bytes;
 
-std::string read_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 void write_bytes(const std::string& path, const std::string& bytes) {
     std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), std::streamsize(bytes.size()));
 }
@@ -43,6 +33,15 @@ template <class Model>
 std::string load_error(Model& model, const std::string& path) {
     try {
         load(model, path);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+template <class F>
+std::string error_of(F&& f) {
+    try {
+        f();
     } catch (const Error& e) {
         return e.what();
     }
@@ -157,6 +156,37 @@ TEST_CASE("a failed save leaves the previous file intact and loadable") {
     save(second, path);
     load(loaded, path);
     CHECK(std::ranges::equal(loaded.parameters(), second.parameters()));
+}
+
+TEST_CASE("a write that runs out of space leaves the previous file intact: save, export_header, to_csv") {
+    // The temporary file is made a link to /dev/full, where every write fails
+    // with ENOSPC, as on a full disk. (tests/full_disk/ does the same on a
+    // real, small tmpfs, where the write fails part-way.)
+    REQUIRE(fs::exists("/dev/full"));
+    TempDir dir;
+    Card first(Seed{1}), second(Seed{2}), loaded(Seed{3});
+    History history;
+    history.append(Logs{});
+    const std::string model = dir / "model.ctnn", header = dir / "model.hpp", csv = dir / "history.csv";
+    save(first, model);
+    export_header(first, header, "card");
+    history.to_csv(csv);
+    for (const std::string& path : {model, header, csv}) {
+        CAPTURE(path);
+        const std::string before = read_bytes(path);
+        fs::create_symlink("/dev/full", path + ".ctnn-tmp");
+        const std::string message = error_of([&] {
+            if (path == model) save(second, path);
+            else if (path == header) export_header(second, path, "card");
+            else history.to_csv(path);
+        });
+        CHECK(message.find("No space left on device") != std::string::npos);
+        CHECK(message.find(path + " was left as it was") != std::string::npos);
+        CHECK(read_bytes(path) == before);
+        CHECK_FALSE(fs::exists(fs::symlink_status(path + ".ctnn-tmp")));  // nothing left behind
+    }
+    load(loaded, model);
+    CHECK(std::ranges::equal(loaded.parameters(), first.parameters()));
 }
 
 TEST_CASE("export_header writes the model's type and exact hexadecimal literals") {
