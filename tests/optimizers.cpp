@@ -1,6 +1,7 @@
 // Optimizer steps against Keras' formulas, computed here step by step.
 #include <cmath>
 #include <span>
+#include <string>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -90,4 +91,26 @@ TEST_CASE("optimizers step float blocks too") {
     adam.step(std::span<float>(w), std::span<const float>(g), state);
     CHECK(w[0] == doctest::Approx(1.f - 0.001f).epsilon(1e-5));
     CHECK(w[1] == doctest::Approx(1.f + 0.001f).epsilon(1e-5));
+}
+
+TEST_CASE("options out of range are an Error from compile, before any training") {
+    Sequential<Dense<2, 1>> model;
+    auto message = [&](auto optimizer) {
+        try {
+            (void)compile(model, optimizer, MSE{});
+        } catch (const Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("(no error)");
+    };
+    CHECK(message(SGD{.learning_rate = -0.1}) == "ctnn: compile: SGD's learning_rate is -0.1; expected a number >= 0");
+    CHECK(message(SGD{.momentum = 1.5}) == "ctnn: compile: SGD's momentum is 1.5; expected a number in [0, 1]");
+    CHECK(message(SGD{.learning_rate = std::nan("")}).find("learning_rate is nan") != std::string::npos);
+    CHECK(message(Adam{.beta_1 = 1.0}) == "ctnn: compile: Adam's beta_1 is 1; expected a number in [0, 1)");
+    CHECK(message(Adam{.beta_2 = -0.5}).find("beta_2 is -0.5") != std::string::npos);
+    CHECK(message(Adam{.epsilon = 0.0}) == "ctnn: compile: Adam's epsilon is 0; expected a number > 0");
+    CHECK(message(Adam{.learning_rate = INFINITY}).find("learning_rate is inf") != std::string::npos);
+    // The bounds themselves are fine.
+    CHECK(message(SGD{.learning_rate = 0.0, .momentum = 1.0}) == "(no error)");
+    CHECK(message(Adam{.beta_1 = 0.0, .beta_2 = 0.0}) == "(no error)");
 }

@@ -83,7 +83,7 @@ public:
 
     Trainer(Model& model, Opt optimizer, L loss, Ms... metrics)
         : model_(&model),
-          optimizer_(optimizer),
+          optimizer_(checked(optimizer)),
           loss_(loss),
           metrics_(metrics...),
           optimizer_state_(optimizer.template make_state<T>(Model::parameter_count)),
@@ -222,6 +222,11 @@ public:
     }
 
 private:
+    static const Opt& checked(const Opt& optimizer) {
+        if constexpr (requires { optimizer.check(); }) optimizer.check();
+        return optimizer;
+    }
+
     // Targets outside the loss's range (loss.hpp: target_range) are an Error
     // naming the first one.
     static void check_targets(const Data& data, const std::string& what) {

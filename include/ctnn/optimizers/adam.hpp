@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "../detail/simd.hpp"
+#include "../optimizer.hpp"
 
 namespace ctnn {
 
@@ -32,6 +33,15 @@ struct Adam {
     template <class T>
     State<T> make_state(std::size_t n) const {
         return State<T>{std::vector<T>(n), std::vector<T>(n), 0};
+    }
+
+    // Betas of 1 would divide by 1 - beta^t = 0 in the bias correction; an
+    // epsilon of 0 divides 0 by 0 wherever a gradient has always been 0.
+    void check() const {
+        detail::check_option("Adam", "learning_rate", learning_rate, learning_rate >= 0, "a number >= 0");
+        detail::check_option("Adam", "beta_1", beta_1, beta_1 >= 0 && beta_1 < 1, "a number in [0, 1)");
+        detail::check_option("Adam", "beta_2", beta_2, beta_2 >= 0 && beta_2 < 1, "a number in [0, 1)");
+        detail::check_option("Adam", "epsilon", epsilon, epsilon > 0, "a number > 0");
     }
 
     template <class T>

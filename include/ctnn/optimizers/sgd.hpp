@@ -10,6 +10,8 @@
 #include <span>
 #include <vector>
 
+#include "../optimizer.hpp"
+
 namespace ctnn {
 
 struct SGD {
@@ -26,6 +28,12 @@ struct SGD {
     template <class T>
     State<T> make_state(std::size_t n) const {
         return State<T>{std::vector<T>(momentum != 0.0 ? n : 0), 0};
+    }
+
+    // Keras' ranges: a non-negative learning rate, momentum in [0, 1].
+    void check() const {
+        detail::check_option("SGD", "learning_rate", learning_rate, learning_rate >= 0, "a number >= 0");
+        detail::check_option("SGD", "momentum", momentum, momentum >= 0 && momentum <= 1, "a number in [0, 1]");
     }
 
     template <class T>
