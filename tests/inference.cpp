@@ -1,14 +1,13 @@
 // Inference: the card's model and the three benchmark models against an
 // independent double-precision forward pass (max abs error below 1e-5), the
 // input forms, batch predict, compile-time rejection of wrong-length braced
-// inputs, NaN propagation, no allocation, and concurrent calls on a const model.
+// inputs, NaN propagation and no allocation. (Concurrent calls on a const model:
+// tests/threads.cpp.)
 #include <array>
-#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
 #include <memory>
-#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -142,28 +141,4 @@ TEST_CASE("NaN and infinity in the input reach the output, without a crash") {
     const auto z = t({std::numeric_limits<float>::infinity()});
     CHECK(z[0] == 1.f);
     CHECK(z[1] == -1.f);
-}
-
-TEST_CASE("concurrent calls on one const model give the same results as sequential ones") {
-    const Wide m(Seed{12});
-    const auto xs = test::random_inputs<float, 16>(256, 5);
-    // One sample at a time and in batches (lane order: another summation
-    // order, so each is compared with itself run sequentially).
-    std::vector<std::array<float, 1>> expected(xs.size()), expected_batch(xs.size());
-    for (std::size_t k = 0; k < xs.size(); ++k) expected[k] = m(xs[k]);
-    m.predict(xs, expected_batch);
-    std::atomic<int> mismatches{0};
-    std::vector<std::thread> threads;
-    for (int t = 0; t < 4; ++t)
-        threads.emplace_back([&] {
-            std::vector<std::array<float, 1>> ys(xs.size());
-            for (int round = 0; round < 50; ++round) {
-                for (std::size_t k = 0; k < xs.size(); ++k)
-                    if (m(xs[k]) != expected[k]) ++mismatches;
-                m.predict(xs, ys);
-                if (ys != expected_batch) ++mismatches;
-            }
-        });
-    for (auto& t : threads) t.join();
-    CHECK(mismatches.load() == 0);
 }
