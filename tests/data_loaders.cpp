@@ -29,6 +29,7 @@
 #include <ctnn/data/table.hpp>
 #include <ctnn/random.hpp>
 
+#include "support/error_of.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace ctnn;
@@ -42,16 +43,7 @@ using test::TempDir;
 using test::read_bytes;
 
 
-// The message of the ctnn::Error that f throws, "(no error)" if none.
-template <class F>
-std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
+using test::error_of;
 
 std::vector<double> values(const Table& table, const std::string& name) {
     const auto column = table.column(name);

@@ -12,6 +12,7 @@
 
 #include <ctnn/ctnn.hpp>
 
+#include "support/error_of.hpp"
 #include "support/reference.hpp"
 #include "support/temp_dir.hpp"
 
@@ -25,27 +26,13 @@ using WithState = BasicSequential<double, Dense<3, 5, Tanh>, BatchNormalization,
 
 using test::TempDir;
 using test::read_bytes;
-
 void write_bytes(const std::string& path, const std::string& bytes) {
     std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), std::streamsize(bytes.size()));
 }
+using test::error_of;
 template <class Model>
 std::string load_error(Model& model, const std::string& path) {
-    try {
-        load(model, path);
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
-template <class F>
-std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no error)";
+    return error_of([&] { load(model, path); });
 }
 template <class Model>
 void randomize(Model& model, unsigned seed) {

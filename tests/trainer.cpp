@@ -16,6 +16,7 @@
 #include <ctnn/ctnn.hpp>
 
 #include "support/allocation_counter.hpp"
+#include "support/error_of.hpp"
 #include "support/reference.hpp"
 
 using namespace ctnn;
@@ -34,15 +35,7 @@ Dataset<T, In, Out> random_dataset(std::size_t n, unsigned seed) {
     return d;
 }
 
-template <class E>
-std::string error_of(E&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
+using test::error_of;
 
 }  // namespace
 
