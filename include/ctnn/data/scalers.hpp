@@ -75,6 +75,15 @@ public:
         for (const auto& row : rows)
             for (std::size_t c = 0; c < N; ++c) offset[c] += double(row[c]);
         for (double& m : offset) m /= double(rows.size());
+        // The corrected two-pass mean, mean += sum(x - mean) / n: sum / n of a
+        // constant column is not always its value (0.1 over 3 rows:
+        // 0.10000000000000002), and the rounding error became a tiny standard
+        // deviation that scaled the column to +-1 instead of 0. With the
+        // step the mean of a constant column is exact, so it keeps scale 1.
+        for (const auto& row : rows)
+            for (std::size_t c = 0; c < N; ++c) scale[c] += double(row[c]) - offset[c];
+        for (std::size_t c = 0; c < N; ++c) offset[c] += scale[c] / double(rows.size());
+        scale.assign(N, 0.0);
         for (const auto& row : rows)
             for (std::size_t c = 0; c < N; ++c) scale[c] += (double(row[c]) - offset[c]) * (double(row[c]) - offset[c]);
         for (double& s : scale) s = s > 0 ? std::sqrt(s / double(rows.size())) : 1.0;
