@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <numbers>
 #include <sstream>
@@ -17,9 +19,11 @@
 
 #include "support/allocation_counter.hpp"
 #include "support/error_of.hpp"
+#include "support/temp_dir.hpp"
 #include "support/reference.hpp"
 
 using namespace ctnn;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -274,6 +278,39 @@ TEST_CASE("History::to_csv writes one row per epoch") {
     CHECK(std::stod(first.substr(2)) == h["loss"][0]);
     std::remove(path.c_str());
     CHECK_THROWS_AS(h.to_csv("/nonexistent-directory/history.csv"), Error);
+}
+
+TEST_CASE("plot_history draws a PNG with gnuplot; a failed plot keeps the old PNG") {
+    test::TempDir dir;
+    History h;
+    Logs logs;
+    for (double loss : {1.0, 0.5, 0.25}) {
+        logs.set("loss", loss);
+        logs.set("val_loss", 2 * loss);
+        h.append(logs);
+    }
+    const std::string png = dir / "it's.png";
+    CHECK(error_of([&] { plot_history(h, png); }).find("contains a single quote") != std::string::npos);
+    const std::string curves = dir / "curves.png";
+    plot_history(h, curves, {"loss", "val_loss"}, "Bob's curves");  // quotes in titles are escaped
+    const std::string first = test::read_bytes(curves);
+    REQUIRE(first.size() > 8);
+    CHECK(first.substr(0, 8) == "\x89PNG\r\n\x1a\n");
+    CHECK(fs::exists(dir / "curves.csv"));
+    CHECK_FALSE(fs::exists(curves + ".ctnn-tmp"));
+    // A gnuplot that fails after starting to write its output.
+    const std::string bin = dir / "bin";
+    fs::create_directory(bin);
+    dir.file("bin/gnuplot", "#!/bin/sh\nprintf broken > '" + curves + ".ctnn-tmp'\necho 'no luck' >&2\nexit 1\n");
+    fs::permissions(bin + "/gnuplot", fs::perms::owner_all);
+    const std::string path = std::getenv("PATH");
+    ::setenv("PATH", (bin + ":" + path).c_str(), 1);
+    const std::string message = error_of([&] { plot_history(h, curves); });
+    ::setenv("PATH", path.c_str(), 1);
+    CHECK(message.find("gnuplot failed") != std::string::npos);
+    CHECK(message.find(curves + " was left as it was: no luck") != std::string::npos);
+    CHECK(test::read_bytes(curves) == first);
+    CHECK_FALSE(fs::exists(curves + ".ctnn-tmp"));
 }
 
 namespace {

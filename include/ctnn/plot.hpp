@@ -5,8 +5,10 @@
 // gnuplot is not installed or fails.
 #pragma once
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -16,10 +18,24 @@
 
 namespace ctnn {
 
+namespace detail {
+// text as a gnuplot single-quoted string: a quote inside is doubled.
+inline std::string gnuplot_quoted(const std::string& text) {
+    std::string quoted = "'";
+    for (char c : text) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+    return quoted + "'";
+}
+}  // namespace detail
+
 inline void plot_history(const History& history, const std::string& png_path,
                          const std::vector<std::string>& keys = {"loss", "val_loss"},
                          const std::string& title = "Learning curves") {
     if (history.epochs() == 0) throw Error("plot_history: the History has no epochs to plot");
+    // The script's path goes through the shell (popen), and newlines would end
+    // gnuplot's commands: such paths are refused rather than escaped twice.
+    if (png_path.find_first_of("'\n") != std::string::npos)
+        throw Error("plot_history: the path " + png_path +
+                    " contains a single quote or a newline; expected a path without them");
     const std::string stem = png_path.size() > 4 && png_path.ends_with(".png") ? png_path.substr(0, png_path.size() - 4)
                                                                               : png_path;
     const std::string csv = stem + ".csv", script = stem + ".gnuplot";
@@ -33,13 +49,16 @@ inline void plot_history(const History& history, const std::string& png_path,
         if (column == 0) {
             (void)history[key];  // throws the Error that lists the keys there are
         }
-        plots += (plots.empty() ? "" : ", ") + std::string("'") + csv + "' using 1:" + std::to_string(column) +
-                 " with lines linewidth 2 title '" + key + "'";
+        plots += (plots.empty() ? "" : ", ") + detail::gnuplot_quoted(csv) + " using 1:" + std::to_string(column) +
+                 " with lines linewidth 2 title " + detail::gnuplot_quoted(key);
     }
+    // gnuplot draws into a temporary file, renamed over the PNG once it
+    // succeeded: a failed plot leaves an earlier PNG as it was.
+    const std::string temporary = png_path + ".ctnn-tmp";
     std::string text = "set terminal pngcairo size 800,500 noenhanced\n";
-    text += "set output '" + png_path + "'\nset datafile separator ','\nset key top right\n";
-    text += "set title '" + title + "'\nset xlabel 'epoch'\nset grid\n";
-    text += "plot " + plots + "\n";
+    text += "set output " + detail::gnuplot_quoted(temporary) + "\nset datafile separator ','\nset key top right\n";
+    text += "set title " + detail::gnuplot_quoted(title) + "\nset xlabel 'epoch'\nset grid\n";
+    text += "plot " + plots + "\nset output\n";
     detail::write_file_atomically(script, text, "plot_history");
     const std::string command = "gnuplot '" + script + "' 2>&1";
     std::FILE* pipe = ::popen(command.c_str(), "r");
@@ -48,9 +67,17 @@ inline void plot_history(const History& history, const std::string& png_path,
     char buffer[256];
     while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
     const int status = ::pclose(pipe);
-    if (status != 0)
-        throw Error("plot_history: gnuplot failed (install Debian's gnuplot-nox; scripts/setup does): " +
+    if (status != 0) {
+        std::remove(temporary.c_str());
+        throw Error("plot_history: gnuplot failed (install Debian's gnuplot-nox; scripts/setup does); " + png_path +
+                    " was left as it was: " +
                     (output.empty() ? std::string("exit status ") + std::to_string(status) : output));
+    }
+    if (std::rename(temporary.c_str(), png_path.c_str()) != 0) {
+        const int error = errno;
+        std::remove(temporary.c_str());
+        throw Error("plot_history: cannot rename " + temporary + " to " + png_path + ": " + std::strerror(error));
+    }
 }
 
 }  // namespace ctnn
