@@ -87,7 +87,13 @@ TEST_CASE("load reports each problem, and leaves the model unchanged") {
 
     write_bytes(dir / "text.ctnn", "epoch,loss\n1,0.5\n");
     CHECK(load_error(target, dir / "text.ctnn").find("not a ctnn model file") != std::string::npos);
-    CHECK(load_error(target, dir / "missing.ctnn").find("cannot open") != std::string::npos);
+    CHECK(load_error(target, dir / "missing.ctnn") ==
+          "ctnn: load: cannot open " + dir / "missing.ctnn" + ": No such file or directory");
+    CHECK(load_error(target, dir.path.string()) == "ctnn: load: " + dir.path.string() + " is a directory; expected a file");
+    // A file larger than memory is refused before it is read (a sparse file).
+    std::ofstream(dir / "huge.ctnn").put('C');
+    fs::resize_file(dir / "huge.ctnn", detail::memory_limit());
+    CHECK(load_error(target, dir / "huge.ctnn").find("bytes of memory this process can use") != std::string::npos);
 
     std::string version = good;
     version[8] = 2;

@@ -28,8 +28,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -37,6 +35,7 @@
 
 #include "detail/atomic_write.hpp"
 #include "detail/crc32.hpp"
+#include "detail/read_file.hpp"
 #include "error.hpp"
 
 namespace ctnn {
@@ -95,10 +94,8 @@ void load(Model& model, const std::string& path) {
     using T = typename Model::value_type;
     auto fail = [&](const std::string& problem) { throw Error("load " + path + ": " + problem); };
 
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail("cannot open the file");
-    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) fail("reading the file failed");
+    // Opening, reading and a file larger than memory are the loaders' errors.
+    const std::string bytes = detail::read_whole_file(path, "load");
 
     if (bytes.size() < detail::model_file_magic.size() ||
         std::string_view(bytes).substr(0, detail::model_file_magic.size()) != detail::model_file_magic)

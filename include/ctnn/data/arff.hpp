@@ -34,7 +34,7 @@
 #include <vector>
 
 #include "../error.hpp"
-#include "detail/read_file.hpp"
+#include "../detail/read_file.hpp"
 #include "detail/text.hpp"
 #include "table.hpp"
 

@@ -26,7 +26,7 @@
 
 #include "../detail/atomic_write.hpp"
 #include "../error.hpp"
-#include "detail/read_file.hpp"
+#include "../detail/read_file.hpp"
 #include "detail/text.hpp"
 
 namespace ctnn {

@@ -1,6 +1,6 @@
 // read_whole_file(path, what): a file's bytes in one std::string, read with
-// one large fread when the file's size is known. The loaders parse a buffer
-// in memory, which is what makes them about as fast as reading the file.
+// one large fread when the file's size is known. The loaders and load parse a
+// buffer in memory, which is what makes them about as fast as reading the file.
 // `what` names the caller in the Error ("read_csv: cannot open data/x.csv: No
 // such file or directory"). Host only (POSIX).
 #pragma once
@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../error.hpp"
+#include "../error.hpp"
 
 namespace ctnn::detail {
 
