@@ -822,7 +822,7 @@ TEST_CASE("StandardScaler and MinMaxScaler: a single row, and a column constant 
 // sum / n of a constant column is not always its value (0.1 x 3 rows:
 // 0.10000000000000002); before the corrected mean (scalers.hpp) the column was
 // scaled by 1.4e-17 into -1 or +1 instead of 0 (1e30 x 3 rows: by 1.4e14).
-TEST_CASE("StandardScaler maps a constant column to 0 even when its mean rounds") {
+TEST_CASE("StandardScaler and Normalization map a constant column to 0 even when its mean rounds") {
     // One assertion for all the cases, so a failure prints one report.
     std::ostringstream wrong;
     for (const double v : {0.1, 123.456, 1e30}) {
@@ -835,6 +835,13 @@ TEST_CASE("StandardScaler maps a constant column to 0 even when its mean rounds"
             scaler.transform(t);
             if (scaler.scale[0] != 1.0 || t[0][0] != 0.0)
                 wrong << v << " x " << n << " rows: scale " << scaler.scale[0] << ", scaled to " << t[0][0] << "\n";
+            // The same through the Normalization layer (adapt: mean and variance).
+            BasicSequential<double, Normalization, Dense<2, 1>> model(std::array<double, 3>{1, 0, 0});
+            model.layer<0>().adapt(rows);
+            const double mean = model.layer<0>().mean()[0], variance = model.layer<0>().variance()[0];
+            if (mean != v || variance != 0.0 || model(rows[0])[0] != 0.0)
+                wrong << v << " x " << n << " rows: Normalization mean " << mean << ", variance " << variance
+                      << ", output " << model(rows[0])[0] << "\n";
         }
     }
     INFO(wrong.str());

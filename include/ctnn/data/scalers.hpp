@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "../detail/moments.hpp"
 #include "../error.hpp"
 
 namespace ctnn {
@@ -70,23 +71,14 @@ public:
     template <class T, std::size_t N>
     StandardScaler& fit(std::span<const std::array<T, N>> rows) {
         require_rows<N>(rows.size());
-        offset.assign(N, 0.0);
-        scale.assign(N, 0.0);
-        for (const auto& row : rows)
-            for (std::size_t c = 0; c < N; ++c) offset[c] += double(row[c]);
-        for (double& m : offset) m /= double(rows.size());
-        // The corrected two-pass mean, mean += sum(x - mean) / n: sum / n of a
-        // constant column is not always its value (0.1 over 3 rows:
-        // 0.10000000000000002), and the rounding error became a tiny standard
-        // deviation that scaled the column to +-1 instead of 0. With the
-        // step the mean of a constant column is exact, so it keeps scale 1.
-        for (const auto& row : rows)
-            for (std::size_t c = 0; c < N; ++c) scale[c] += double(row[c]) - offset[c];
-        for (std::size_t c = 0; c < N; ++c) offset[c] += scale[c] / double(rows.size());
-        scale.assign(N, 0.0);
-        for (const auto& row : rows)
-            for (std::size_t c = 0; c < N; ++c) scale[c] += (double(row[c]) - offset[c]) * (double(row[c]) - offset[c]);
-        for (double& s : scale) s = s > 0 ? std::sqrt(s / double(rows.size())) : 1.0;
+        offset.resize(N);
+        scale.resize(N);
+        for (std::size_t c = 0; c < N; ++c) {
+            const auto [mean, variance] =
+                detail::moments(rows.size(), [&](std::size_t r) { return double(rows[r][c]); });
+            offset[c] = mean;
+            scale[c] = variance > 0 ? std::sqrt(variance) : 1.0;  // a constant column stays as it is, centred
+        }
         return *this;
     }
     template <class Rows>

@@ -16,9 +16,9 @@
 #include <cmath>
 #include <cstddef>
 #include <span>
-#include <utility>
 
 #include "../detail/fixed_string.hpp"
+#include "../detail/moments.hpp"
 #include "../random.hpp"
 #include "shape_preserving.hpp"
 
@@ -97,7 +97,7 @@ struct BatchNormalization {
                 dparams[i] = sum_dy_xhat;  // d gamma
                 dparams[Width + i] = sum_dy;  // d beta
                 if (dx == nullptr) continue;
-                const double variance = batch_moments(x, n, i).second;
+                const double variance = batch_moments(x, n, i).variance;
                 const T scale = params[i] / std::sqrt(T(variance) + T(epsilon)) / T(n);
                 for (std::size_t r = 0; r < n; ++r) {
                     const std::size_t k = r * Width + i;
@@ -113,27 +113,8 @@ struct BatchNormalization {
 
     private:
         // The mean and biased variance of feature i over n rows, in double.
-        // The mean gets the corrected two-pass step, mean += sum(x - mean) / n:
-        // for double models sum / n of a constant feature is not always the
-        // value itself (0.1 x 3 rows: 0.10000000000000002; 1e30 x 3 rows: off
-        // by 1.4e14), and the rounding error came back as a variance of ulp^2
-        // (2e28 for 1e30), which normalized the constant feature to +-1, giving
-        // beta +- gamma instead of beta, and moved the moving variance toward
-        // 2e28 instead of 0. With the step the mean of a constant feature is
-        // exact (v - mean is exact, so is its sum, and mean + (v - mean) = v),
-        // so its variance is 0 (tests/numerics.cpp). Float models were exact
-        // already (the double sum of floats is).
-        static std::pair<double, double> batch_moments(const T* x, std::size_t n, std::size_t i) noexcept {
-            double mean = 0, variance = 0, correction = 0;
-            for (std::size_t r = 0; r < n; ++r) mean += double(x[r * Width + i]);
-            mean /= double(n);
-            for (std::size_t r = 0; r < n; ++r) correction += double(x[r * Width + i]) - mean;
-            mean += correction / double(n);
-            for (std::size_t r = 0; r < n; ++r) {
-                const double d = double(x[r * Width + i]) - mean;
-                variance += d * d;
-            }
-            return {mean, variance / double(n)};
+        static detail::Moments batch_moments(const T* x, std::size_t n, std::size_t i) noexcept {
+            return detail::moments(n, [&](std::size_t r) { return double(x[r * Width + i]); });
         }
     };
 };

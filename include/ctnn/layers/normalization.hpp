@@ -13,6 +13,7 @@
 #include <span>
 
 #include "../detail/fixed_string.hpp"
+#include "../detail/moments.hpp"
 #include "../random.hpp"
 #include "shape_preserving.hpp"
 
@@ -31,12 +32,10 @@ public:
     void adapt(std::span<const std::array<T, Width>> rows) const noexcept {
         if (rows.empty()) return;
         for (std::size_t i = 0; i < Width; ++i) {
-            double mean = 0, variance = 0;
-            for (const auto& row : rows) mean += double(row[i]);
-            mean /= double(rows.size());
-            for (const auto& row : rows) variance += (double(row[i]) - mean) * (double(row[i]) - mean);
+            const auto [mean, variance] =
+                detail::moments(rows.size(), [&](std::size_t r) { return double(rows[r][i]); });
             state_[i] = static_cast<P>(mean);
-            state_[Width + i] = static_cast<P>(variance / double(rows.size()));
+            state_[Width + i] = static_cast<P>(variance);
         }
     }
     // A std::vector of rows, or a data set (its features, .x).
