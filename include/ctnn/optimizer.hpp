@@ -12,10 +12,10 @@
 #include <cmath>
 #include <concepts>
 #include <cstddef>
-#include <cstdio>
 #include <span>
 #include <string>
 
+#include "detail/number_text.hpp"
 #include "error.hpp"
 
 namespace ctnn {
@@ -24,9 +24,8 @@ namespace detail {
 // Throws "compile: SGD's momentum is 1.5; expected a number in [0, 1]" unless ok.
 inline void check_option(const char* optimizer, const char* option, double value, bool ok, const char* expected) {
     if (ok && std::isfinite(value)) return;
-    char text[32];
-    std::snprintf(text, sizeof text, "%g", value);
-    throw Error(std::string("compile: ") + optimizer + "'s " + option + " is " + text + "; expected " + expected);
+    throw Error(std::string("compile: ") + optimizer + "'s " + option + " is " + number_text(value) + "; expected " +
+                expected);
 }
 }  // namespace detail
 

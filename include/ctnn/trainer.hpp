@@ -18,7 +18,6 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <iostream>
 #include <span>
 #include <string>
@@ -29,6 +28,7 @@
 #include "backprop.hpp"
 #include "callback.hpp"
 #include "dataset.hpp"
+#include "detail/number_text.hpp"
 #include "detail/shuffle.hpp"
 #include "detail/simd.hpp"
 #include "error.hpp"
@@ -109,8 +109,9 @@ public:
         if (!(options.validation_split >= 0.0 && options.validation_split < 1.0))
             throw Error("fit: validation_split is " + std::to_string(options.validation_split) +
                         "; expected a fraction in [0, 1)");
-        check_dataset(data, "fit: the training data");
-        check_targets(data, "fit: the training data");
+        check_data(data, "fit: the training data");
+        // Given validation data is checked here; rows split off were checked above.
+        if (options.validation_data != nullptr) check_data(*options.validation_data, "fit: the validation data");
 
         Data split_train, split_valid;
         const Data* train = &data;
@@ -128,10 +129,6 @@ public:
             split_valid.y.assign(data.y.begin() + split_at, data.y.end());
             train = &split_train;
             valid = &split_valid;
-        }
-        if (valid != nullptr) {
-            check_dataset(*valid, "fit: the validation data");
-            check_targets(*valid, "fit: the validation data");
         }
 
         const std::size_t rows = train->size();
@@ -203,8 +200,7 @@ public:
 
     // The loss and metrics over a data set, in inference mode, by Keras name.
     Logs evaluate(const Data& data) const {
-        check_dataset(data, "evaluate: the data");
-        check_targets(data, "evaluate: the data");
+        check_data(data, "evaluate: the data");
         return evaluate_rows(data);
     }
 
@@ -227,22 +223,19 @@ private:
         return optimizer;
     }
 
-    // Targets outside the loss's range (loss.hpp: target_range) are an Error
-    // naming the first one.
-    static void check_targets(const Data& data, const std::string& what) {
+    // check_dataset, then targets outside the loss's range (loss.hpp:
+    // target_range) are an Error naming the first one.
+    static void check_data(const Data& data, const std::string& what) {
+        check_dataset(data, what);
         if constexpr (BoundedTargets<L>) {
             constexpr TargetRange range = L::target_range;
-            auto number = [](double v) {
-                char text[32];
-                std::snprintf(text, sizeof text, "%g", v);
-                return std::string(text);
-            };
             for (std::size_t r = 0; r < data.y.size(); ++r)
                 for (std::size_t c = 0; c < output_size; ++c)
-                    if (const double t = double(data.y[r][c]); !(t >= range.low && t <= range.high))
+                    if (const T t = data.y[r][c]; !(t >= range.low && t <= range.high))
                         throw Error(what + ": target row " + std::to_string(r) + ", column " + std::to_string(c) +
-                                    " is " + number(t) + "; " + std::string(L::name.view()) + " expects targets in [" +
-                                    number(range.low) + ", " + number(range.high) + "]");
+                                    " is " + detail::number_text(t) + "; " + std::string(L::name.view()) +
+                                    " expects targets in [" + detail::number_text(range.low) + ", " +
+                                    detail::number_text(range.high) + "]");
         }
     }
 

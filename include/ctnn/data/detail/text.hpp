@@ -15,6 +15,8 @@
 #include <system_error>
 #include <vector>
 
+#include "../../detail/number_text.hpp"
+
 namespace ctnn::detail {
 
 enum class NumberStatus { ok, not_a_number, out_of_range };
@@ -170,13 +172,6 @@ std::string quote_list(const Names& names, std::size_t limit = 30) {
         out += quote_text(std::string_view(name));
     }
     return out;
-}
-
-// The shortest text that reads back as `value` ("1e+39", "0.1", "inf").
-inline std::string number_text(double value) {
-    char buffer[32];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-    return std::string(buffer, result.ptr);
 }
 
 // "1 row", "2 rows".
