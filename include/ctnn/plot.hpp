@@ -5,10 +5,8 @@
 // gnuplot is not installed or fails.
 #pragma once
 
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -54,7 +52,7 @@ inline void plot_history(const History& history, const std::string& png_path,
     }
     // gnuplot draws into a temporary file, renamed over the PNG once it
     // succeeded: a failed plot leaves an earlier PNG as it was.
-    const std::string temporary = png_path + ".ctnn-tmp";
+    const std::string temporary = detail::temporary_path(png_path);
     std::string text = "set terminal pngcairo size 800,500 noenhanced\n";
     text += "set output " + detail::gnuplot_quoted(temporary) + "\nset datafile separator ','\nset key top right\n";
     text += "set title " + detail::gnuplot_quoted(title) + "\nset xlabel 'epoch'\nset grid\n";
@@ -73,11 +71,7 @@ inline void plot_history(const History& history, const std::string& png_path,
                     " was left as it was: " +
                     (output.empty() ? std::string("exit status ") + std::to_string(status) : output));
     }
-    if (std::rename(temporary.c_str(), png_path.c_str()) != 0) {
-        const int error = errno;
-        std::remove(temporary.c_str());
-        throw Error("plot_history: cannot rename " + temporary + " to " + png_path + ": " + std::strerror(error));
-    }
+    detail::replace_with_temporary(png_path, "plot_history");
 }
 
 }  // namespace ctnn
