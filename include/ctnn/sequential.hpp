@@ -92,6 +92,8 @@ private:
     }
     static constexpr auto parameter_offsets = parameter_offsets_(std::make_index_sequence<layer_count>{});
     static constexpr auto state_offsets = state_offsets_(std::make_index_sequence<layer_count>{});
+    // The widest of the model's input, its layers' widths and its output.
+    static constexpr std::size_t widest_width = std::ranges::max(shapes::inputs);
 
 public:
     // Where layer I's slice of each block starts.
@@ -188,16 +190,10 @@ public:
     // every layer can, and the vectors have several lanes, and no layer is
     // wider than 64 features: wider layers fill the lanes one sample at a time
     // already, and the tile buffers (widest x lanes values) stay small.
-    static constexpr std::size_t widest_layer_ = [] {
-        std::size_t widest = input_size;
-        detail::static_for<layer_count>(
-            [&](auto i) { widest = std::max(widest, layer_type<i>::output_size); });
-        return widest;
-    }();
     static constexpr bool batch_in_lanes = [] {
         bool all = true;
         detail::static_for<layer_count>([&](auto i) { all = all && LanesLayer<layer_type<i>>; });
-        return all && simd::max_lanes<T> > 1 && widest_layer_ <= 64;
+        return all && simd::max_lanes<T> > 1 && widest_width <= 64;
     }();
 
     // Batch inference: ys[k] = model(xs[k]). Requires xs.size() == ys.size()
@@ -247,8 +243,8 @@ private:
     // lane order, through every layer, and back to row order.
     void predict_tile(const T* xs, T* ys) const noexcept {
         constexpr std::size_t L = simd::max_lanes<T>;
-        alignas(simd::block_alignment<T>) T a[widest_layer_ * L];
-        alignas(simd::block_alignment<T>) T b[widest_layer_ * L];
+        alignas(simd::block_alignment<T>) T a[widest_width * L];
+        alignas(simd::block_alignment<T>) T b[widest_width * L];
         detail::rows_to_lanes<T, input_size>(xs, a);
         detail::static_for<layer_count>([&](auto i) {
             const T* x = i % 2 == 0 ? a : b;
