@@ -79,15 +79,23 @@ inline void transpose_square(const float* src, std::size_t src_stride, float* ds
 #endif
 }
 
-// Whether transpose_square handles T on this target (float with x86 vectors).
+// The block size of transpose_square's intrinsics on this target (0: none).
+inline constexpr std::size_t square_transpose_lanes =
+#if CTNN_SIMD && defined(__AVX512F__)
+    16;
+#elif CTNN_SIMD && defined(__AVX__)
+    8;
+#elif CTNN_SIMD && defined(__SSE__)
+    4;
+#else
+    0;
+#endif
+
+// Whether transpose_square handles T on this target: float, with intrinsics
+// for blocks as wide as the vectors the kernels use.
 template <class T>
 inline constexpr bool has_square_transpose =
-    std::is_same_v<T, float> && CTNN_SIMD && (simd::max_lanes<float> == 16 || simd::max_lanes<float> == 8 ||
-                                              simd::max_lanes<float> == 4)
-#if !(defined(__AVX512F__) || defined(__AVX__) || defined(__SSE__))
-    && false
-#endif
-    ;
+    std::is_same_v<T, float> && square_transpose_lanes == simd::max_lanes<float>;
 
 // Row order to lane order for L = simd::max_lanes<T> samples of `Cols` values:
 // lanes[c * L + s] = rows[s * Cols + c].
