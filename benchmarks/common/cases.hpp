@@ -159,12 +159,19 @@ void register_batch(const char* library, std::size_t rows, Run run) {
     });
 }
 
+// Nothing more to register (run_inference_cases' default).
+struct NothingMore {
+    void operator()() const noexcept {}
+};
+
 // The main() of an inference program: Initialize, one Setup<Shape> per case
 // (the program's wrapper of a Case, on the heap: 784-128-10 holds 400 KB of
 // weights), register_single on the three shapes and register_batch on the
-// batch case, run. The setups live until the end: the benchmarks refer to them.
-template <template <class> class Setup, class Single, class Batch>
-int run_inference_cases(int argc, char** argv, Single register_single, Batch register_batch) {
+// batch case, register_more() (a program's other benchmarks), run. The setups
+// live until the end: the benchmarks refer to them.
+template <template <class> class Setup, class Single, class Batch, class More = NothingMore>
+int run_inference_cases(int argc, char** argv, Single register_single, Batch register_batch,
+                        More register_more = {}) {
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     const auto small = std::make_unique<Setup<Shape_33_4_4_1>>(sample_count);
@@ -175,9 +182,17 @@ int run_inference_cases(int argc, char** argv, Single register_single, Batch reg
     register_single(*medium);
     register_single(*large);
     register_batch(*batch);
+    register_more();
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;
+}
+
+// For the libraries that use OpenBLAS (dlib, LibTorch): one core, as everyone.
+inline void warn_unless_one_blas_thread(const char* library) {
+    const char* threads = std::getenv("OPENBLAS_NUM_THREADS");
+    if (threads == nullptr || std::string(threads) != "1")
+        std::fprintf(stderr, "%s benchmark: OPENBLAS_NUM_THREADS is not 1; BLAS may use more than one core\n", library);
 }
 
 }  // namespace bench

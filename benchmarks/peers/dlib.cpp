@@ -22,8 +22,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <numeric>
 #include <random>
@@ -87,11 +85,11 @@ struct DlibCase {
     using Net = typename DlibNet<Shape>::type;
     using Input = typename Net::input_type;
 
-    const bench::Case<Shape>& c;
+    const bench::Case<Shape> c;
     Net net;
     std::vector<Input> inputs;  // the case's inputs as dlib column vectors (not timed)
 
-    explicit DlibCase(const bench::Case<Shape>& case_) : c(case_) {
+    explicit DlibCase(std::size_t rows) : c(rows) {
         for (const auto& x : c.inputs) {
             Input m;
             std::copy(x.begin(), x.end(), m.begin());
@@ -99,6 +97,7 @@ struct DlibCase {
         }
         net(inputs[0]);  // sets the layers up
         set_weights(net, c.layers);
+        check();
     }
 
     // Not timed: dlib must agree with ctnn (outputs row-major, n x Out).
@@ -255,34 +254,12 @@ void train_fashion_epoch(benchmark::State& state) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-    const char* blas_threads = std::getenv("OPENBLAS_NUM_THREADS");
-    if (blas_threads == nullptr || std::string(blas_threads) != "1")
-        std::fprintf(stderr, "dlib benchmark: OPENBLAS_NUM_THREADS is not 1; BLAS may use more than one core\n");
-
-    // Alive until the end of main: the registered lambdas refer to them.
-    const auto small = std::make_unique<const bench::Case<bench::Shape_33_4_4_1>>(bench::sample_count);
-    const auto medium = std::make_unique<const bench::Case<bench::Shape_16_64_64_1>>(bench::sample_count);
-    const auto large = std::make_unique<const bench::Case<bench::Shape_784_128_10>>(bench::sample_count);
-    const auto batch = std::make_unique<const bench::Case<bench::Shape_33_4_4_1>>(bench::batch_rows);
-    auto dlib_small = std::make_unique<DlibCase<bench::Shape_33_4_4_1>>(*small);
-    auto dlib_medium = std::make_unique<DlibCase<bench::Shape_16_64_64_1>>(*medium);
-    auto dlib_large = std::make_unique<DlibCase<bench::Shape_784_128_10>>(*large);
-    auto dlib_batch = std::make_unique<DlibCase<bench::Shape_33_4_4_1>>(*batch);
-    dlib_small->check();
-    dlib_medium->check();
-    dlib_large->check();
-    dlib_batch->check();
-
-    register_single(*dlib_small);
-    register_single(*dlib_medium);
-    register_single(*dlib_large);
-    register_batch(*dlib_batch);
-    benchmark::RegisterBenchmark("BM_Train_33_4_4_1/dlib", train_card)->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark("BM_TrainEpoch_FashionMNIST/dlib", train_fashion_epoch)->Unit(benchmark::kMillisecond);
-
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    bench::warn_unless_one_blas_thread("dlib");
+    return bench::run_inference_cases<DlibCase>(
+        argc, argv, [](auto& d) { register_single(d); }, [](auto& d) { register_batch(d); },
+        [] {
+            benchmark::RegisterBenchmark("BM_Train_33_4_4_1/dlib", train_card)->Unit(benchmark::kMillisecond);
+            benchmark::RegisterBenchmark("BM_TrainEpoch_FashionMNIST/dlib", train_fashion_epoch)
+                ->Unit(benchmark::kMillisecond);
+        });
 }

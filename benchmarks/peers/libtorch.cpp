@@ -21,8 +21,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <span>
 #include <string>
@@ -65,16 +63,17 @@ nn::Sequential make_net(const std::vector<bench::Layer>& layers) {
 
 template <class Shape>
 struct TorchCase {
-    const bench::Case<Shape>& c;
+    const bench::Case<Shape> c;
     nn::Sequential net;
     std::vector<torch::Tensor> inputs;  // one 1 x In tensor per case input (not timed)
     torch::Tensor batch;                // all inputs, rows x In
 
-    explicit TorchCase(const bench::Case<Shape>& case_) : c(case_), net(make_net(c.layers)) {
+    explicit TorchCase(std::size_t rows) : c(rows), net(make_net(c.layers)) {
         const long in = long(c.input_size);
         for (const auto& x : c.inputs)
             inputs.push_back(torch::from_blob(const_cast<float*>(x.data()), {1, in}).clone());
         batch = torch::cat(inputs);
+        check();
     }
 
     // Not timed: LibTorch must agree with ctnn.
@@ -205,35 +204,12 @@ void train_fashion_epoch(benchmark::State& state) {
 int main(int argc, char** argv) {
     at::set_num_threads(1);
     at::set_num_interop_threads(1);
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-    const char* blas_threads = std::getenv("OPENBLAS_NUM_THREADS");
-    if (blas_threads == nullptr || std::string(blas_threads) != "1")
-        std::fprintf(stderr, "libtorch benchmark: OPENBLAS_NUM_THREADS is not 1; BLAS may use more than one core\n");
-
-    // Alive until the end of main: the registered lambdas refer to them.
-    const auto small = std::make_unique<const bench::Case<bench::Shape_33_4_4_1>>(bench::sample_count);
-    const auto medium = std::make_unique<const bench::Case<bench::Shape_16_64_64_1>>(bench::sample_count);
-    const auto large = std::make_unique<const bench::Case<bench::Shape_784_128_10>>(bench::sample_count);
-    const auto batch = std::make_unique<const bench::Case<bench::Shape_33_4_4_1>>(bench::batch_rows);
-    TorchCase torch_small(*small);
-    TorchCase torch_medium(*medium);
-    TorchCase torch_large(*large);
-    TorchCase torch_batch(*batch);
-    torch_small.check();
-    torch_medium.check();
-    torch_large.check();
-    torch_batch.check();
-
-    register_single(torch_small);
-    register_single(torch_medium);
-    register_single(torch_large);
-    register_batch(torch_batch);
-    benchmark::RegisterBenchmark("BM_Train_33_4_4_1/libtorch", train_card)->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark("BM_TrainEpoch_FashionMNIST/libtorch", train_fashion_epoch)
-        ->Unit(benchmark::kMillisecond);
-
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    bench::warn_unless_one_blas_thread("libtorch");
+    return bench::run_inference_cases<TorchCase>(
+        argc, argv, [](auto& t) { register_single(t); }, [](auto& t) { register_batch(t); },
+        [] {
+            benchmark::RegisterBenchmark("BM_Train_33_4_4_1/libtorch", train_card)->Unit(benchmark::kMillisecond);
+            benchmark::RegisterBenchmark("BM_TrainEpoch_FashionMNIST/libtorch", train_fashion_epoch)
+                ->Unit(benchmark::kMillisecond);
+        });
 }
