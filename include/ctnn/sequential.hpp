@@ -50,16 +50,41 @@ constexpr auto offsets_of = boost::hana::scan_left(boost::hana::make_tuple(boost
 template <class T>
 constexpr auto scalar_spelling() noexcept {
     if constexpr (std::is_same_v<T, float>) return fixed_string("float");
-    else if constexpr (std::is_same_v<T, double>) return fixed_string("double");
-    else return fixed_string("long double");
+    else return fixed_string("double");
 }
 
 }  // namespace detail
 
-template <class T, class... Layers>
+// The scalar types a model computes in: the kernels, the SIMD vocabulary and
+// the file format know float and double only. A constraint rather than a
+// static_assert in the class, so that BasicSequential<long double, ...> is one
+// short error ("'long double' does not satisfy 'FloatOrDouble'") instead of a
+// static_assert followed by every failure it does not stop inside xsimd.
+template <class T>
+concept FloatOrDouble = std::is_same_v<T, float> || std::is_same_v<T, double>;
+
+namespace detail {
+// A call with the wrong number of input values names both numbers in the
+// first line g++ and clang++ print ("In instantiation of 'struct
+// ctnn::detail::model_takes_inputs<2>::given<3>'", clang: "... requirement
+// '3UL == 2UL'"), where a deleted overload said only "use of deleted function".
+template <std::size_t Takes>
+struct model_takes_inputs {
+    template <std::size_t Given>
+    struct given {
+        static_assert(Given == Takes,
+                      "ctnn::Sequential: the model was given the wrong number of input values: the "
+                      "requirement 'given == takes' (clang) or model_takes_inputs<takes>::given<given> (g++) "
+                      "shows the number of values passed and the model's input_size. Pass a std::array<T, "
+                      "input_size>, a std::span<const T, input_size> or a braced list of input_size values.");
+        static constexpr bool value = Given == Takes;
+    };
+};
+}  // namespace detail
+
+template <FloatOrDouble T, class... Layers>
 class BasicSequential
     : private detail::shape_checks<detail::shapes<Layers...>, std::index_sequence_for<Layers...>> {
-    static_assert(std::is_floating_point_v<T>, "ctnn::BasicSequential<T, ...>: T must be float or double.");
     static_assert(sizeof...(Layers) > 0, "ctnn::Sequential needs at least one layer.");
     using shapes = detail::shapes<Layers...>;
     static_assert((LayerDescription<Layers> && ...),
@@ -164,8 +189,9 @@ public:
     std::array<T, output_size> operator()(const std::array<T, input_size>& x) const noexcept {
         return (*this)(std::span<const T, input_size>(x));
     }
-    // A braced list must have exactly input_size values: m({1.f, 2.f}) on a
-    // 3-input model does not compile (rather than zero-filling the third).
+    // A braced list, array or span of another length does not compile and
+    // says why (detail::model_takes_inputs), rather than zero-filling missing
+    // values or listing every candidate overload.
     template <std::size_t N>
         requires(N == input_size)
     std::array<T, output_size> operator()(const T (&x)[N]) const noexcept {
@@ -173,7 +199,22 @@ public:
     }
     template <std::size_t N>
         requires(N != input_size)
-    std::array<T, output_size> operator()(const T (&x)[N]) const = delete;
+    std::array<T, output_size> operator()(const T (&)[N]) const noexcept {
+        (void)detail::model_takes_inputs<input_size>::template given<N>::value;  // fails, naming both
+        return {};
+    }
+    template <std::size_t N>
+        requires(N != input_size)
+    std::array<T, output_size> operator()(const std::array<T, N>&) const noexcept {
+        (void)detail::model_takes_inputs<input_size>::template given<N>::value;  // fails, naming both
+        return {};
+    }
+    template <std::size_t N>
+        requires(N != input_size && N != std::dynamic_extent)
+    std::array<T, output_size> operator()(std::span<const T, N>) const noexcept {
+        (void)detail::model_takes_inputs<input_size>::template given<N>::value;  // fails, naming both
+        return {};
+    }
 
     std::array<T, output_size> predict(std::span<const T, input_size> x) const noexcept { return (*this)(x); }
     std::array<T, output_size> predict(const std::array<T, input_size>& x) const noexcept { return (*this)(x); }
@@ -184,7 +225,14 @@ public:
     }
     template <std::size_t N>
         requires(N != input_size)
-    std::array<T, output_size> predict(const T (&x)[N]) const = delete;
+    std::array<T, output_size> predict(const T (&x)[N]) const noexcept {
+        return (*this)(x);
+    }
+    template <std::size_t N>
+        requires(N != input_size)
+    std::array<T, output_size> predict(const std::array<T, N>& x) const noexcept {
+        return (*this)(x);
+    }
 
     // Batches run max_lanes samples at a time in lane order (layer.hpp) when
     // every layer can, and the vectors have several lanes, and no layer is

@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "../activation.hpp"
 #include "../layer.hpp"
 
 namespace ctnn::detail {
@@ -25,6 +26,26 @@ struct shape_mismatch {
                   "and both widths; make each Dense's In equal the previous layer's Out.");
     static constexpr bool value = Inputs == GivenByPreviousLayer;
 };
+
+// Instantiated for a layer that applies a vector activation (Softmax) to a
+// single value: softmax(x) is 1 whatever x, so such a model cannot learn.
+template <std::size_t Position>
+struct softmax_over_one_value {
+    static_assert(Position != Position,
+                  "ctnn::Sequential: a layer applies Softmax to a single value, which is always 1. "
+                  "softmax_over_one_value<position> names the layer (0-based); for one output (binary "
+                  "classification) use Sigmoid with BinaryCrossentropy, or give the layer one output per class.");
+};
+
+// A check that passed; Tag keeps the bases of shape_checks distinct.
+template <std::size_t Position, int Tag>
+struct check_passed {};
+
+template <class L>
+constexpr bool has_vector_activation() noexcept {
+    if constexpr (requires { typename L::activation; }) return VectorActivation<typename L::activation>;
+    else return false;
+}
 
 template <class L>
 constexpr std::size_t stated_input_size() noexcept {
@@ -41,6 +62,7 @@ struct shapes {
     static constexpr std::array<bool, count> fixed{FixedShapeLayer<Layers>...};
     static constexpr std::array<std::size_t, count> stated_inputs{stated_input_size<Layers>()...};
     static constexpr std::array<std::size_t, count> stated_outputs{stated_output_size<Layers>()...};
+    static constexpr std::array<bool, count> vector_activated{has_vector_activation<Layers>()...};
 
     // The model's input width: that of the first fixed-shape layer (0: none).
     static constexpr std::size_t model_input = [] {
@@ -60,7 +82,11 @@ struct shapes {
     // The check for layer I: a shape_mismatch for fixed-shape layers after the first.
     template <std::size_t I>
     using check = std::conditional_t<(I > 0 && fixed[I]), shape_mismatch<I, stated_inputs[I], inputs[I]>,
-                                     std::integral_constant<std::size_t, I>>;
+                                     check_passed<I, 0>>;
+    // And a softmax_over_one_value for a vector activation on one output.
+    template <std::size_t I>
+    using activation_check = std::conditional_t<(vector_activated[I] && inputs[I + 1] == 1),
+                                                softmax_over_one_value<I>, check_passed<I, 1>>;
 };
 
 }  // namespace ctnn::detail
@@ -72,6 +98,7 @@ namespace ctnn::detail {
 template <class Shapes, class Indices>
 struct shape_checks;
 template <class Shapes, std::size_t... I>
-struct shape_checks<Shapes, std::index_sequence<I...>> : Shapes::template check<I>... {};
+struct shape_checks<Shapes, std::index_sequence<I...>> : Shapes::template check<I>...,
+                                                       Shapes::template activation_check<I>... {};
 
 }  // namespace ctnn::detail
