@@ -48,7 +48,10 @@ public:
 
     // Runs the batch of n rows in inputs()/targets() through the model in
     // training mode and writes d(batch loss)/d(parameters) to gradient.
-    // Returns the batch loss. Requires 0 < n <= max_batch().
+    // Returns the batch loss. Requires 0 < n <= max_batch(). Training mode
+    // updates the model's state (BatchNormalization's moving statistics)
+    // whatever the loss turns out to be: a caller that may reject the step
+    // (the trainer, on a non-finite loss) keeps a copy of the state to put back.
     double run(Model& model, std::size_t n, std::span<T, Model::parameter_count> gradient, Rng& rng) noexcept {
         T* params = model.parameters().data();
         T* state = model.state().data();

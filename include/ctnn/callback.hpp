@@ -14,6 +14,10 @@
 // run only between optimizer steps the model then holds the weights, state
 // and optimizer moments of the last completed step. on_train_end is not
 // called, so EarlyStopping does not restore its best weights (Keras neither).
+// The same holds for an exception from anywhere else in fit (the progress
+// stream, say), and on_train_end after a stop on a non-finite loss, gradient
+// or state sees the model as it was before the failed step: fit undoes that
+// step's state update before anything that could throw (trainer.hpp).
 // A callback passed as const must have const hooks (fit checks).
 #pragma once
 

@@ -3,6 +3,8 @@
 //   auto trainer = ctnn::compile(model, ctnn::Adam{}, ctnn::BinaryCrossentropy{}, ctnn::BinaryAccuracy{});
 //   ctnn::History history = trainer.fit(train, {.batch_size = 32, .epochs = 10, .validation_data = &valid});
 //   ctnn::Logs scores = trainer.evaluate(valid);   // scores["loss"], scores["binary_accuracy"]
+//   auto outputs = trainer.predict(rows);          // rows: a vector or span of std::array<float, inputs>
+//                                                  // (valid.x, say); one std::array<float, outputs> each
 //
 // Keras' rules (shared/KERAS.md): ceil(N / batch) steps per epoch with the last
 // partial batch kept; the rows reshuffled every epoch from the seed; the
@@ -11,6 +13,22 @@
 // validation_split takes the last rows before any shuffling. The trainer owns
 // the gradient block, the optimizer's state and the pass's buffers; a training
 // step allocates nothing.
+//
+// A step is all or nothing. Its forward pass moves the state (BatchNormalization's
+// moving statistics) before the loss is known, so fit copies the state block
+// before each step (when the model has one); a non-finite loss, gradient or
+// state puts the copy back and stops training before the optimizer steps. The
+// model then holds the parameters, state and optimizer moments of the last
+// completed step, as it does when an exception (from a callback, say) leaves fit.
+// The one stop that is not undone: an optimizer update that overflows the
+// weights from a finite gradient (a huge learning rate); fit stops right
+// there and its stop_reason says the weights are not usable.
+//
+// predict is model.predict(xs, ys), the batch path (lane-order tiles when
+// Model::batch_in_lanes). evaluate and fit's validation take it too, in chunks
+// of evaluation_chunk rows into a buffer allocated once per call of evaluate or
+// fit, and sum the loss and metrics row by row, in order: their outputs are
+// predict's, bit for bit.
 #pragma once
 
 #include <algorithm>
@@ -51,11 +69,11 @@ bool all_finite(std::span<const T> values) noexcept {
     // of independent sums, then the rest.
     using V = simd::widest<T>;
     constexpr std::size_t L = simd::lanes<V>;
+    const std::size_t whole = values.size() - values.size() % L;  // (two loops GCC can count for a fixed size)
     V probe(T(0));
-    std::size_t k = 0;
-    for (; k + L <= values.size(); k += L) probe = simd::fma(simd::load<V>(values.data() + k), V(T(0)), probe);
+    for (std::size_t k = 0; k < whole; k += L) probe = simd::fma(simd::load<V>(values.data() + k), V(T(0)), probe);
     T rest = simd::sum_lanes(probe);
-    for (; k < values.size(); ++k) rest += values[k] * T(0);
+    for (std::size_t k = whole; k < values.size(); ++k) rest += values[k] * T(0);
     return rest == T(0);
 }
 
@@ -69,6 +87,13 @@ public:
     static constexpr std::size_t input_size = Model::input_size;
     static constexpr std::size_t output_size = Model::output_size;
     using Data = Dataset<T, input_size, output_size>;
+    using Output = std::array<T, output_size>;
+
+    // evaluate and fit's validation predict this many rows at a time: a
+    // multiple of every lane count, so the tiles fall where they would for all
+    // rows at once (outputs bit-identical to predict's).
+    static constexpr std::size_t evaluation_chunk = 256;
+    static_assert(evaluation_chunk % simd::max_lanes<T> == 0);
 
     // fit's options, Keras' names and defaults, in this order.
     struct Options {
@@ -139,6 +164,8 @@ public:
         Rng layer_rng(Seed{options.seed ^ 0xD1B54A32D192ED03ull});  // dropout masks: a stream of their own
         std::vector<std::size_t> order(rows);
         for (std::size_t r = 0; r < rows; ++r) order[r] = r;
+        std::vector<T> state_before(Model::state_count);  // the state as it was before the current step
+        std::vector<Output> valid_outputs(valid != nullptr ? std::min(evaluation_chunk, valid->size()) : 0);
 
         History history;
         TrainingContext<T> context{std::span<T>(model_->parameters()), std::span<T>(model_->state()), history,
@@ -165,17 +192,30 @@ public:
                     std::copy(train->x[row].begin(), train->x[row].end(), pass.inputs() + r * input_size);
                     std::copy(train->y[row].begin(), train->y[row].end(), pass.targets() + r * output_size);
                 }
-                const double loss = pass.run(*model_, n, std::span<T, Model::parameter_count>(gradient_), layer_rng);
-                if (!std::isfinite(loss) || !detail::all_finite(std::span<const T>(gradient_))) {
+                const auto stop = [&](const std::string& what) {
                     history.stop_reason = "epoch " + std::to_string(epoch + 1) + "/" + std::to_string(options.epochs) +
-                                          ", step " + std::to_string(step + 1) + "/" + std::to_string(steps) +
-                                          ": the " + (std::isfinite(loss) ? "gradient" : "loss") + " is " +
-                                          (std::isfinite(loss) ? "not finite" : std::to_string(loss)) +
-                                          "; training stopped, the model keeps its weights from before this step";
+                                          ", step " + std::to_string(step + 1) + "/" + std::to_string(steps) + ": " +
+                                          what;
                     progress.message("ctnn: " + history.stop_reason);
+                };
+                if constexpr (Model::state_count > 0) std::ranges::copy(model_->state(), state_before.begin());
+                const double loss = pass.run(*model_, n, std::span<T, Model::parameter_count>(gradient_), layer_rng);
+                if (const char* failed = not_finite(loss)) {
+                    // Undone first: nothing below may leave the failed step's state behind.
+                    if constexpr (Model::state_count > 0) std::ranges::copy(state_before, model_->state().begin());
+                    stop(std::string("the ") + failed +
+                         "; training stopped, the model keeps its weights from before this step");
                     break;
                 }
                 optimizer_.step(std::span<T>(model_->parameters()), std::span<const T>(gradient_), optimizer_state_);
+                // A finite gradient can still overflow the weights (learning rate x
+                // gradient beyond T's range). Not undone (that would copy the
+                // parameters and moments every step), but not silent either.
+                if (!detail::all_finite(std::span<const T>(model_->parameters()))) {
+                    stop("the optimizer's update made the weights non-finite (is the learning rate too large for "
+                         "the gradient?); training stopped, the model's weights are not usable");
+                    break;
+                }
 
                 loss_sum += loss * double(n);
                 accumulate_metrics(pass.predictions(), pass.targets(), n, metric_sums);
@@ -186,7 +226,7 @@ public:
 
             logs = epoch_logs(loss_sum, metric_sums, seen);
             if (valid != nullptr) {
-                const Logs validation = evaluate_rows(*valid);
+                const Logs validation = evaluate_rows(*valid, valid_outputs);
                 for (const auto& [name, value] : validation.entries()) logs.set("val_" + name, value);
             }
             history.append(logs);
@@ -199,13 +239,14 @@ public:
     }
 
     // The loss and metrics over a data set, in inference mode, by Keras name.
-    Logs evaluate(const Data& data) const {
+    [[nodiscard]] Logs evaluate(const Data& data) const {
         check_data(data, "evaluate: the data");
-        return evaluate_rows(data);
+        std::vector<Output> outputs(std::min(evaluation_chunk, data.size()));
+        return evaluate_rows(data, outputs);
     }
 
     // The model's outputs for each row.
-    std::vector<std::array<T, output_size>> predict(std::span<const std::array<T, input_size>> xs) const {
+    [[nodiscard]] std::vector<std::array<T, output_size>> predict(std::span<const std::array<T, input_size>> xs) const {
         std::vector<std::array<T, output_size>> ys(xs.size());
         model_->predict(xs, ys);
         return ys;
@@ -256,13 +297,34 @@ private:
         return logs;
     }
 
-    Logs evaluate_rows(const Data& data) const {
+    // What of a training step is not finite ("loss is nan", "gradient is not
+    // finite", ...), or null when all of it is.
+    const char* not_finite(double loss) const noexcept {
+        if (!std::isfinite(loss)) return std::isnan(loss) ? "loss is nan" : loss > 0 ? "loss is inf" : "loss is -inf";
+        if (!detail::all_finite(std::span<const T>(gradient_))) return "gradient is not finite";
+        // Finite loss and gradient do not imply a finite state: a batch variance
+        // above T's range normalizes to 0 (so the loss stays finite) but makes
+        // the moving variance infinite.
+        if constexpr (Model::state_count > 0)
+            if (!detail::all_finite(std::span<const T>(model_->state())))
+                return "state (BatchNormalization's moving statistics) is not finite";
+        return nullptr;
+    }
+
+    // The loss and metrics over data, predicted outputs.size() rows at a time
+    // into outputs (at least one row), then summed row by row in order.
+    Logs evaluate_rows(const Data& data, std::span<Output> outputs) const {
         double loss_sum = 0;
         std::array<double, sizeof...(Ms)> sums{};
-        for (std::size_t r = 0; r < data.size(); ++r) {
-            const std::array<T, output_size> p = (*model_)(data.x[r]);
-            loss_sum += loss_.value(p.data(), data.y[r].data(), output_size);
-            accumulate_metrics(p.data(), data.y[r].data(), 1, sums);
+        for (std::size_t begin = 0; begin < data.size(); begin += outputs.size()) {
+            const std::size_t n = std::min(outputs.size(), data.size() - begin);
+            model_->predict(std::span(data.x).subspan(begin, n), outputs.first(n));
+            for (std::size_t r = 0; r < n; ++r) {
+                const T* p = outputs[r].data();
+                const T* y = data.y[begin + r].data();
+                loss_sum += loss_.value(p, y, output_size);
+                accumulate_metrics(p, y, 1, sums);
+            }
         }
         return epoch_logs(loss_sum, sums, data.size());
     }
