@@ -6,7 +6,13 @@ throughput / peer throughput: above 1 means ctnn is faster).
 
 Benchmarks are named BM_<case>/<library>. A case whose runs count items
 (items_per_second) is shown as throughput, the Fashion-MNIST epoch as seconds
-per epoch with its test accuracy, the rest as time per call. With
+per epoch with its test accuracy, the rest as time per call. Times are CPU
+times, as throughputs are (Google Benchmark's items_per_second divides by CPU
+time): on a shared machine the real time of a pinned program also counts the
+other processes that ran on its core (on a 2-core machine shared with
+compilers, 2-3x the CPU time), which made the same program look slow in one
+run and fast in another; when real time exceeds CPU time by more than 10%,
+a note under the table says so. With
 --benchmark_repetitions=N and --benchmark_report_aggregates_only the median
 aggregate is used; with one repetition, the run itself.
 
@@ -80,11 +86,16 @@ def read_runs(paths):
     result = {}
     for key in set(runs) | set(medians):
         entries = [medians[key]] if key in medians else runs[key]
-        row = {"seconds": statistics.median(e["real_time"] * UNIT_SECONDS[e.get("time_unit", "ns")] for e in entries)}
-        for field in ("items_per_second", "test_accuracy", "GFLOP/s"):
+        unit = lambda e: UNIT_SECONDS[e.get("time_unit", "ns")]
+        row = {"seconds": statistics.median(e.get("cpu_time", e["real_time"]) * unit(e) for e in entries),
+               "real_seconds": statistics.median(e["real_time"] * unit(e) for e in entries)}
+        for field in ("items_per_second", "test_accuracy", "GFLOP/s", "params_mod64", "input_mod64", "code_mod64"):
             values = [e[field] for e in entries if field in e]
             if values:
                 row[field] = statistics.median(values)
+        labels = [e["label"] for e in entries if e.get("label")]
+        if labels:
+            row["label"] = labels[0]
         result[key] = row
     return result, repetitions
 
@@ -183,6 +194,30 @@ def main():
                 text += f" ({r:.3g}x)"
             cells.append(text)
         print(f"| {titles.get(case, case)} | " + " | ".join(cells) + " |")
+
+    busy = [(k, r["real_seconds"] / r["seconds"]) for k, r in runs.items() if r["seconds"] > 0]
+    busy = [(k, x) for k, x in busy if x > 1.1]
+    if busy:
+        worst = max(x for _, x in busy)
+        print()
+        print(f"Note: the machine was busy: in {len(busy)} of {len(runs)} runs the real time exceeded the CPU time "
+              f"by more than 10% (up to {worst:.2g}x); the times above are CPU times, which do not count the other "
+              "processes, but they share the core's caches: re-measure on an idle machine.")
+
+    # What each ctnn single-sample case ran (benchmarks/inference.cpp): the
+    # kernel of each layer and where its data and code sit relative to 64-byte
+    # lines, the same in every program that builds the same model.
+    described = [(case, runs[(case, "ctnn")]) for case in cases
+                 if (case, "ctnn") in runs and "label" in runs[(case, "ctnn")]]
+    if described:
+        print()
+        print("ctnn's kernels (vectors x lanes, FMA chains) and alignments (address mod 64 of the parameters, "
+              "the inputs and the forward pass's code):")
+        print()
+        for case, run in described:
+            where = ", ".join(f"{name} {run[name]:.0f}" for name in ("params_mod64", "input_mod64", "code_mod64")
+                              if name in run)
+            print(f"- {titles.get(case, case)}: {run['label']} ({where})")
 
     if peak and "GFLOP/s" in peak:
         fractions = []

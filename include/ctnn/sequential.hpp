@@ -53,6 +53,15 @@ constexpr auto scalar_spelling() noexcept {
     else return fixed_string("double");
 }
 
+// The function that runs a model's single-sample forward pass (tests check
+// that it is one function on a 64-byte boundary, see CTNN_FORWARD_PASS).
+struct forward_pass_access {
+    template <class Model>
+    static constexpr auto of() noexcept {
+        return &Model::forward_sample;
+    }
+};
+
 }  // namespace detail
 
 // The scalar types a model computes in: the kernels, the SIMD vocabulary and
@@ -181,7 +190,7 @@ public:
     // ---- inference -----------------------------------------------------------
     std::array<T, output_size> operator()(std::span<const T, input_size> x) const noexcept {
         alignas(simd::block_alignment<T>) T out[kernels::padded_size<T>(output_size)];
-        forward_from<0>(x.data(), out);
+        forward_sample(*this, x.data(), out);
         std::array<T, output_size> y;
         for (std::size_t j = 0; j < output_size; ++j) y[j] = out[j];
         return y;
@@ -261,8 +270,8 @@ public:
     }
 
 private:
-    using ParameterBlock = detail::Block<T, parameter_count, simd::block_alignment<T>, simd::max_lanes<T> - 1>;
-    using StateBlock = detail::Block<T, state_count, simd::block_alignment<T>, simd::max_lanes<T> - 1>;
+    using ParameterBlock = detail::Block<T, parameter_count, detail::model_block_alignment<T>, simd::max_lanes<T> - 1>;
+    using StateBlock = detail::Block<T, state_count, detail::model_block_alignment<T>, simd::max_lanes<T> - 1>;
 
     template <std::size_t N, class Block>
     static constexpr auto span_of(Block& block) noexcept {
@@ -300,6 +309,14 @@ private:
             layer_type<i>::forward_lanes(parameter_data<i>(), state_data<i>(), x, y);
         });
         detail::lanes_to_rows<T, output_size>(layer_count % 2 == 0 ? a : b, ys);
+    }
+
+    // The whole single-sample forward pass as one function of its own, the same
+    // machine code in every program (CTNN_FORWARD_PASS, kernels/dense.hpp).
+    // (A static function, so that tests/sequential.cpp can take its address.)
+    friend struct detail::forward_pass_access;
+    CTNN_FORWARD_PASS static void forward_sample(const BasicSequential& m, const T* x, T* out) noexcept {
+        m.forward_from<0>(x, out);
     }
 
     // Runs layers I.. on x into out; intermediate values live in padded stack buffers.

@@ -13,6 +13,7 @@
 //   when there are few (inputs split round-robin), one each when there are many;
 // - Out == 1: a dot product vectorized over inputs instead;
 // - no vectors at all (scalar build, Cortex-M): the weights in memory order.
+// dense_plan<T, In, Out> holds these choices (the benchmarks print it).
 //
 // Memory contract (the model guarantees both): reads of W and b may run up to
 // max_lanes - 1 elements past the end of the bias, into the rest of the
@@ -28,6 +29,21 @@
 #include "../detail/simd.hpp"
 #include "../detail/static_for.hpp"
 
+// The attributes of a model's single-sample forward pass (BasicSequential::
+// forward_sample): every layer inlined into one function (flatten), which is
+// never inlined into its caller and starts on a 64-byte boundary. Otherwise
+// g++ inlines some layers into the caller and calls others, depending on the
+// caller's translation unit, so the same model ran different machine code at
+// different code alignments in different programs (issue 13, item 11); this
+// way the code of a model's forward pass depends only on the model, the
+// compiler and its flags. Host (SIMD) builds only: a microcontroller build
+// keeps the compiler's own size-minded choices.
+#if CTNN_SIMD
+#define CTNN_FORWARD_PASS [[gnu::noinline, gnu::flatten, gnu::aligned(64)]]
+#else
+#define CTNN_FORWARD_PASS
+#endif
+
 namespace ctnn::kernels {
 
 // The room an activation buffer needs for `n` values: whole widest vectors.
@@ -39,6 +55,43 @@ constexpr std::size_t padded_size(std::size_t n) noexcept {
 
 // How many FMA chains to keep in flight (latency 4 x 2 FMA units).
 inline constexpr std::size_t fma_chains = 8;
+
+// How dense_forward computes a Dense<In, Out> of T on this target: decided
+// from the sizes and the target's vectors alone, and the very values the
+// kernel uses, so that a benchmark can print which kernel ran and a test can
+// check it (16-64-64-1 with AVX2: 8 vectors of 8 lanes, 1 chain each).
+struct DensePlan {
+    std::size_t lanes;     // lanes of the vectors (1: scalar)
+    std::size_t vectors;   // output vectors (the last may run past Out); dot: whole input vectors (the rest is scalar)
+    std::size_t chains;    // independent FMA accumulators per output vector of the first pass; dot: in all
+    std::size_t passes;    // passes over the inputs (at most outputs_per_pass vectors held in registers)
+    bool dot;              // Out == 1: a dot product vectorized over the inputs
+};
+
+// Output vectors held in registers during one pass over the inputs.
+inline constexpr std::size_t outputs_per_pass = 8;
+
+// FMA chains per output vector when `count` output vectors share a pass:
+// several per vector when there are few (inputs split round-robin), never
+// more than there are inputs.
+constexpr std::size_t chains_per_vector(std::size_t count, std::size_t in) noexcept {
+    return std::clamp<std::size_t>(fma_chains / count, 1, in);
+}
+
+template <class T, std::size_t In, std::size_t Out>
+inline constexpr DensePlan dense_plan = [] {
+    if constexpr (Out == 1) {
+        constexpr std::size_t L = simd::lanes_within<T>(In);
+        return DensePlan{L, In / L, std::clamp<std::size_t>(In / L, 1, 4), 1, true};
+    } else if constexpr (simd::max_lanes<T> == 1) {
+        return DensePlan{1, Out, 1, 1, false};  // one accumulator per output, one pass
+    } else {
+        constexpr std::size_t L = simd::lanes_covering<T>(Out);
+        constexpr std::size_t vectors = (Out + L - 1) / L;
+        return DensePlan{L, vectors, chains_per_vector(std::min(outputs_per_pass, vectors), In),
+                         (vectors + outputs_per_pass - 1) / outputs_per_pass, false};
+    }
+}();
 
 namespace detail {
 
@@ -66,7 +119,7 @@ template <class V, std::size_t In, std::size_t Out, std::size_t First, std::size
 inline void dense_output_block(const T* __restrict w, const T* __restrict b,
                                const T* __restrict x, T* __restrict y) noexcept {
     constexpr std::size_t L = simd::lanes<V>;
-    constexpr std::size_t K = std::clamp<std::size_t>(fma_chains / Count, 1, In);
+    constexpr std::size_t K = chains_per_vector(Count, In);
     using ctnn::detail::static_for;
     V acc[K][Count];
     static_for<Count>([&](auto v) { acc[0][v] = simd::load<V>(b + (First + v) * L); });  // chain 0 starts at the bias
@@ -82,10 +135,12 @@ inline void dense_output_block(const T* __restrict w, const T* __restrict b,
             });
         });
     }
-    for (; i < In; ++i) {  // the In % K inputs left over
-        const V xi(x[i]);
-        const T* row = w + i * Out + First * L;
-        static_for<Count>([&](auto v) { acc[0][v] = simd::fma(xi, simd::load<V>(row + v * L), acc[0][v]); });
+    if constexpr (In % K != 0) {  // the inputs left over (a dead loop here draws g++ warnings once inlined)
+        for (; i < In; ++i) {
+            const V xi(x[i]);
+            const T* row = w + i * Out + First * L;
+            static_for<Count>([&](auto v) { acc[0][v] = simd::fma(xi, simd::load<V>(row + v * L), acc[0][v]); });
+        }
     }
 
     static_for<Count>([&](auto v) {
@@ -99,10 +154,11 @@ inline void dense_output_block(const T* __restrict w, const T* __restrict b,
 template <std::size_t In, class Act, class T>
 inline void dense_dot(const T* __restrict w, const T* __restrict b, const T* __restrict x,
                       T* __restrict y) noexcept {
-    constexpr std::size_t L = simd::lanes_within<T>(In);
+    constexpr DensePlan plan = dense_plan<T, In, 1>;
+    constexpr std::size_t L = plan.lanes;
     using V = simd::with_lanes<T, L>;
-    constexpr std::size_t chunks = In / L;
-    constexpr std::size_t K = std::clamp<std::size_t>(chunks, 1, 4);
+    constexpr std::size_t chunks = plan.vectors;
+    constexpr std::size_t K = plan.chains;
     using ctnn::detail::static_for;
 
     V acc[K];
@@ -114,9 +170,11 @@ inline void dense_dot(const T* __restrict w, const T* __restrict b, const T* __r
             acc[k] = simd::fma(simd::load<V>(x + at), simd::load<V>(w + at), acc[k]);
         });
     }
-    for (; c < chunks; ++c) acc[0] = simd::fma(simd::load<V>(x + c * L), simd::load<V>(w + c * L), acc[0]);
+    if constexpr (chunks % K != 0)
+        for (; c < chunks; ++c) acc[0] = simd::fma(simd::load<V>(x + c * L), simd::load<V>(w + c * L), acc[0]);
     T sum = simd::sum_lanes(pairwise_sum<K>([&](auto k) -> V& { return acc[k]; }));
-    for (std::size_t i = chunks * L; i < In; ++i) sum += x[i] * w[i];
+    if constexpr (In % L != 0)
+        for (std::size_t i = chunks * L; i < In; ++i) sum += x[i] * w[i];
     sum += b[0];
     if constexpr (ElementwiseActivation<Act>) sum = Act::apply(sum);
     y[0] = sum;
@@ -156,13 +214,11 @@ inline void dense_forward(const T* __restrict w, const T* __restrict b, const T*
     } else if constexpr (simd::max_lanes<T> == 1) {
         detail::dense_scalar<In, Out, Act>(w, b, x, y);
     } else {
-        constexpr std::size_t L = simd::lanes_covering<T>(Out);
-        using V = simd::with_lanes<T, L>;
-        constexpr std::size_t vectors = (Out + L - 1) / L;
-        constexpr std::size_t per_pass = 8;  // output vectors held in registers at once
-        ctnn::detail::static_for<(vectors + per_pass - 1) / per_pass>([&](auto pass) {
-            constexpr std::size_t first = pass * per_pass;
-            detail::dense_output_block<V, In, Out, first, std::min(per_pass, vectors - first), Act>(
+        constexpr DensePlan plan = dense_plan<T, In, Out>;
+        using V = simd::with_lanes<T, plan.lanes>;
+        ctnn::detail::static_for<plan.passes>([&](auto pass) {
+            constexpr std::size_t first = pass * outputs_per_pass;
+            detail::dense_output_block<V, In, Out, first, std::min(outputs_per_pass, plan.vectors - first), Act>(
                 w, b, x, y);
         });
     }
