@@ -227,6 +227,54 @@ TEST_CASE("Table::to_dataset: infinite values and values too large for float are
     CHECK(big.to_dataset<1, 1, double>({"x"}, {"y"}).x[1][0] == 1e39);
 }
 
+TEST_CASE("Table::to_rows: feature rows without a target, for predicting on unlabeled data") {
+    Table table;
+    table.add_column("f1", {1, 2, 3}).add_column("f2", {10, 20, 30}).add_nominal_column("c", {1, 0, 1}, {"b", "g"});
+    // Named columns, in the order given.
+    const std::vector<std::array<float, 2>> rows = table.to_rows<2>({"f2", "f1"});
+    CHECK(rows == std::vector<std::array<float, 2>>{{10, 1}, {20, 2}, {30, 3}});
+    CHECK(table.to_rows<1, double>("c") == std::vector<std::array<double, 1>>{{1}, {0}, {1}});
+    // Every column, in the table's order: a file of inputs as it is.
+    CHECK(table.to_rows<3>() == std::vector<std::array<float, 3>>{{1, 10, 1}, {2, 20, 0}, {3, 30, 1}});
+    CHECK(table.drop("c").to_rows<2, double>()[2] == std::array<double, 2>{3, 30});
+
+    // The same rows as to_dataset's x.
+    const auto data = table.to_dataset<2, 1>({"f2", "f1"}, {"c"});
+    CHECK(rows == data.x);
+
+    // Counts, names and values are checked as to_dataset checks them.
+    CHECK(error_of([&] { (void)table.to_rows<3>({"f1", "f2"}); }) ==
+          "ctnn: to_rows<3>: 2 feature columns given, expected 3");
+    CHECK(error_of([&] { (void)table.to_rows<2>(); }) ==
+          "ctnn: to_rows<2>: the table has 3 columns, expected 2 features (name the feature columns, or drop() the "
+          "others)");
+    CHECK(error_of([&] { (void)table.to_rows<1>("f3"); }) ==
+          "ctnn: to_rows<1>: no column named \"f3\"; the 3 columns are \"f1\", \"f2\", \"c\"");
+    CHECK(error_of([&] { (void)table.to_rows<2>({"f1", "f1"}); }) == "ctnn: to_rows<2>: column \"f1\" is named twice");
+    Table no_rows;
+    no_rows.add_column("x", {});
+    CHECK(error_of([&] { (void)no_rows.to_rows<1>(); }) == "ctnn: to_rows<1>: the table has no rows");
+    Table big;
+    big.add_column("x", {1, 1e39});
+    CHECK(error_of([&] { (void)big.to_rows<1>(); }) ==
+          "ctnn: to_rows<1>: row 1, column \"x\" is 1e+39; expected a finite number that fits in a float");
+    CHECK(big.to_rows<1, double>()[1][0] == 1e39);
+
+    // Missing values: an error naming the row and line, or rows left out.
+    TempDir dir;
+    const Table unlabeled = read_csv(dir.file("new.csv", "x,y\n1,2\n3,\n5,6\n"));
+    CHECK(error_of([&] { (void)unlabeled.to_rows<2>(); }) ==
+          "ctnn: to_rows<2>: row 1 (line 3 of " + dir / "new.csv" +
+              "), column \"y\" is missing; expected a number (MissingValues::drop_rows leaves out rows with "
+              "missing values)");
+    CHECK(unlabeled.to_rows<2>(MissingValues::drop_rows) == std::vector<std::array<float, 2>>{{1, 2}, {5, 6}});
+    CHECK(unlabeled.to_rows<1>({"x"}, MissingValues::drop_rows).size() == 3);  // only the chosen columns count
+    Table all_missing;
+    all_missing.add_column("x", {std::nan(""), std::nan("")});
+    CHECK(error_of([&] { (void)all_missing.to_rows<1>(MissingValues::drop_rows); }) ==
+          "ctnn: to_rows<1>: every one of the 2 rows has a missing value in the chosen columns; no rows are left");
+}
+
 // ---------------------------------------------------------------------------
 // Number parsing
 
@@ -392,7 +440,7 @@ TEST_CASE("read_csv: quoted fields, a field over two lines, categorical columns"
     CHECK(error_of([&] { (void)read_csv(path); }) ==
           "ctnn: read_csv: " + path +
               ", line 2, column 2 (\"label\"): \"plain\" is not a number; expected a number or a missing value (\"\", "
-              "\"NA\" or \"?\")");
+              "\"NA\" or \"?\"); if \"label\" is a column of text categories, read it with .categorical = {\"label\"}");
     CHECK(error_of([&] { (void)read_csv(path, {.categorical = {"label", "nope"}}); }) ==
           "ctnn: read_csv: " + path +
               ": CsvOptions::categorical names \"nope\", which is not a column; the 3 columns are \"id\", \"label\", "
@@ -466,7 +514,7 @@ TEST_CASE("read_csv: text in a numeric column, a number out of range") {
     CHECK(error_of([&] { (void)read_csv(path); }) ==
           "ctnn: read_csv: " + path +
               ", line 3, column 2 (\"b\"): \"abc\" is not a number; expected a number or a missing value (\"\", \"NA\" "
-              "or \"?\")");
+              "or \"?\"); if \"b\" is a column of text categories, read it with .categorical = {\"b\"}");
     const std::string no_header = dir.file("n.csv", "1,2\n3,1.5e\n");
     CHECK(error_of([&] { (void)read_csv(no_header, {.header = false}); }) ==
           "ctnn: read_csv: " + no_header +
@@ -485,6 +533,67 @@ TEST_CASE("read_csv: text in a numeric column, a number out of range") {
     CHECK(error_of([&] { (void)read_csv(junk); }) ==
           "ctnn: read_csv: " + junk + ", line 2, column 1 (\"a\"): \"\\x01\\x02" + std::string(38, 'z') +
               "\"... (102 characters) is not a number; expected a number or a missing value (\"\", \"NA\" or \"?\")");
+}
+
+TEST_CASE("read_csv: a file with another separator names .separator; a text column names .categorical") {
+    TempDir dir;
+    // The header reads as one column holding another separator: the hint names it and the option to pass.
+    const std::string semicolons = dir.file("s.csv", "a;b;c\n1;2;3\n");
+    CHECK(error_of([&] { (void)read_csv(semicolons); }) ==
+          "ctnn: read_csv: " + semicolons +
+              ", line 2, column 1 (\"a;b;c\"): \"1;2;3\" is not a number; expected a number or a missing value (\"\", "
+              "\"NA\" or \"?\"); the header reads as a single column, \"a;b;c\", which contains ';': if ';' separates "
+              "the columns, pass .separator = ';'");
+    CHECK(read_csv(semicolons, {.separator = ';'}).columns() == 3);  // the hint's fix works
+    const std::string tabs = dir.file("t.tsv", "a\tb\n1\t2\n");
+    CHECK(error_of([&] { (void)read_csv(tabs); })
+              .ends_with("the header reads as a single column, \"a\\tb\", which contains a tab: if a tab separates the "
+                         "columns, pass .separator = '\\t'"));
+    const std::string pipes = dir.file("p.csv", "x|y\n1|2\n");
+    CHECK(error_of([&] { (void)read_csv(pipes); }).ends_with("which contains '|': if '|' separates the columns, "
+                                                            "pass .separator = '|'"));
+    // Commas, when the separator was set to something else; the most frequent candidate wins.
+    const std::string commas = dir.file("c.csv", "a,b,c|d\n1,2,3\n");
+    CHECK(error_of([&] { (void)read_csv(commas, {.separator = ';'}); })
+              .ends_with("which contains ',': if ',' separates the columns, pass .separator = ','"));
+    // Without a header, the first row is the evidence.
+    const std::string rows = dir.file("r.csv", "1;2\n3;4\n");
+    CHECK(error_of([&] { (void)read_csv(rows, {.header = false}); }) ==
+          "ctnn: read_csv: " + rows +
+              ", line 1, column 1: \"1;2\" is not a number; expected a number or a missing value (\"\", \"NA\" or "
+              "\"?\"); the first row reads as a single column, \"1;2\", which contains ';': if ';' separates the "
+              "columns, pass .separator = ';'");
+    // A ragged row of a one-column file gets the same hint.
+    const std::string ragged = dir.file("g.csv", "a;b\n1,2\n");
+    CHECK(error_of([&] { (void)read_csv(ragged); }) ==
+          "ctnn: read_csv: " + ragged +
+              ", line 2 has 2 fields, expected 1 (as in the header, line 1); the header reads as a single column, "
+              "\"a;b\", which contains ';': if ';' separates the columns, pass .separator = ';'");
+    // No hint for a quoted one-column header, or for a one-column file without another separator.
+    const std::string quoted = dir.file("q.csv", "\"a;b\"\nx\n");
+    CHECK(error_of([&] { (void)read_csv(quoted); }).find(".separator") == std::string::npos);
+    const std::string single = dir.file("one.csv", "value\n1\nseven\n");
+    CHECK(error_of([&] { (void)read_csv(single); }).find(".separator") == std::string::npos);
+
+    // A column of words: the hint names .categorical with the column's name, and that option reads it.
+    const std::string iris = dir.file("iris.csv", "sepal_length,species\n5.1,Iris-setosa\n7.0,Iris-versicolor\n");
+    CHECK(error_of([&] { (void)read_csv(iris); }) ==
+          "ctnn: read_csv: " + iris +
+              ", line 2, column 2 (\"species\"): \"Iris-setosa\" is not a number; expected a number or a missing value "
+              "(\"\", \"NA\" or \"?\"); if \"species\" is a column of text categories, read it with .categorical = "
+              "{\"species\"}");
+    const Table read = read_csv(iris, {.categorical = {"species"}});
+    CHECK(read.categories("species") == std::vector<std::string>{"Iris-setosa", "Iris-versicolor"});
+    CHECK(values(read, "species") == std::vector<double>{0, 1});
+    // Without a header the columns are named "0", "1", ...: the hint uses that name.
+    CHECK(error_of([&] { (void)read_csv(iris, {.header = false, .skip_rows = 1}); })
+              .ends_with("if \"1\" is a column of text categories, read it with .categorical = {\"1\"}"));
+    CHECK(read_csv(iris, {.header = false, .skip_rows = 1, .categorical = {"1"}}).is_nominal("1"));
+    // UTF-8 text is text too; a mistyped number is not.
+    CHECK(error_of([&] { (void)read_csv(dir.file("u.csv", "a\n\xC3\xA9t\xC3\xA9\n")); }).find(".categorical") !=
+          std::string::npos);
+    CHECK(error_of([&] { (void)read_csv(dir.file("m.csv", "a\n12..5\n")); }).find(".categorical") ==
+          std::string::npos);
 }
 
 TEST_CASE("read_csv: an empty file, blank lines only, a header only, too few lines to skip") {

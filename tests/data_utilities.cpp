@@ -1,8 +1,11 @@
 // split, StandardScaler, MinMaxScaler and the Normalization layer against
-// their formulas; split sizes and determinism.
+// their formulas; split sizes and determinism; the scalers' copies
+// (transformed) and the rows they take; Table::to_rows into trainer.predict.
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <span>
+#include <type_traits>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -41,7 +44,7 @@ TEST_CASE("split: train gets round(fraction * N) rows, shuffled by the seed; eve
     CHECK(other.first.x != train.x);
     CHECK(split(numbered(5), 0.5, 0).first.size() == 2);  // 2.5 rounds to even, as Python's round
     CHECK(split(numbered(7), 0.5, 0).first.size() == 4);  // 3.5 too
-    CHECK_THROWS_WITH_AS(split(data, 1.0, 0), doctest::Contains("expected a number in (0, 1)"), Error);
+    CHECK_THROWS_WITH_AS((void)split(data, 1.0, 0), doctest::Contains("expected a number in (0, 1)"), Error);
 }
 
 TEST_CASE("StandardScaler: (x - mean) / std, fitted on training rows; inverse; constant columns") {
@@ -91,6 +94,79 @@ TEST_CASE("MinMaxScaler: (x - min) / (max - min) into [0, 1]; inverse for target
     std::vector<std::array<float, 2>> prediction = {{0.5f, 0.f}};
     scaler.inverse_transform(prediction);
     CHECK(prediction[0][0] == doctest::Approx(6.f));
+}
+
+TEST_CASE("Scalers take a Dataset's rows as they are; transformed returns a scaled copy") {
+    Dataset<float, 2, 1> data;
+    data.x = {{1, 10}, {3, 10}, {5, 40}};
+    data.y = {{2}, {4}, {12}};
+    StandardScaler features;
+    features.fit(data.x);  // mean {3, 20}, std {sqrt(8/3), sqrt(200)}
+    CHECK(features.offset == std::vector<double>{3, 20});
+    CHECK(features.scale[0] == doctest::Approx(std::sqrt(8.0 / 3)));
+    CHECK(features.scale[1] == doctest::Approx(std::sqrt(200.0)));
+    MinMaxScaler targets;
+    targets.fit(data.y);  // min 2, max 12
+
+    // transformed: a copy, scaled; the rows are left as they were.
+    const auto original = data.x;
+    const std::vector<std::array<float, 2>> x = features.transformed(data.x);
+    CHECK(data.x == original);
+    REQUIRE(x.size() == 3);
+    CHECK(x[0][0] == doctest::Approx(-2 / std::sqrt(8.0 / 3)));
+    CHECK(x[1][0] == 0.f);
+    CHECK(x[2][1] == doctest::Approx(20 / std::sqrt(200.0)));
+    const auto y = targets.transformed(data.y);
+    CHECK(y == std::vector<std::array<float, 1>>{{0.f}, {0.2f}, {1.f}});
+    // ... the same numbers as transform in place.
+    auto in_place = data.x;
+    features.transform(in_place);
+    CHECK(in_place == x);
+    // inverse_transformed: predictions back in the original units.
+    const std::vector<std::array<float, 1>> predictions = {{0.5f}, {0.f}};
+    CHECK(targets.inverse_transformed(predictions) == std::vector<std::array<float, 1>>{{7.f}, {2.f}});
+    CHECK(predictions[0][0] == 0.5f);
+    const auto back = features.inverse_transformed(x);
+    for (std::size_t r = 0; r < 3; ++r)
+        for (std::size_t c = 0; c < 2; ++c) CHECK(back[r][c] == doctest::Approx(original[r][c]));
+
+    // Spans work too, const ones for fit and the copies, mutable ones in place.
+    const std::span<const std::array<float, 2>> view(data.x);
+    CHECK(StandardScaler{}.fit(view).offset == features.offset);
+    CHECK(features.transformed(view) == x);
+    std::vector<std::array<float, 2>> buffer = original;
+    features.transform(std::span(buffer));
+    CHECK(buffer == x);
+    // The copy keeps the rows' scalar type.
+    const std::vector<std::array<double, 1>> wide = {{4.0}};
+    static_assert(std::is_same_v<decltype(targets.transformed(wide)), std::vector<std::array<double, 1>>>);
+    CHECK(targets.transformed(wide)[0][0] == doctest::Approx(0.2));
+    // Errors are those of transform.
+    CHECK_THROWS_WITH_AS((void)StandardScaler{}.transformed(data.x), doctest::Contains("not been fitted"), Error);
+    CHECK_THROWS_WITH_AS((void)targets.transformed(data.x),
+                         doctest::Contains("transformed: rows of 2 values, but the scaler was fitted on 1"), Error);
+
+    // What a scaler takes (anything else is one static_assert: tests/compile_fail/scaler_fit_dataset.cpp).
+    static_assert(detail::takes_rows<std::vector<std::array<float, 3>>>);
+    static_assert(detail::takes_rows<std::span<const std::array<double, 3>>>);
+    static_assert(!detail::takes_rows<Dataset<float, 2, 1>>);
+    static_assert(!detail::takes_rows<Table>);
+    static_assert(!detail::takes_rows<std::vector<float>>);
+    static_assert(!detail::takes_rows<std::vector<std::array<int, 2>>>);
+    static_assert(detail::takes_mutable_rows<std::vector<std::array<float, 3>>&>);
+    static_assert(!detail::takes_mutable_rows<const std::vector<std::array<float, 3>>&>);
+}
+
+TEST_CASE("Table::to_rows feeds trainer.predict: predictions for unlabeled rows") {
+    Table unlabeled;
+    unlabeled.add_column("a", {0.5, -1, 2}).add_column("b", {1, 0, -3});
+    const std::vector<std::array<float, 2>> rows = unlabeled.to_rows<2>();
+    Sequential<Dense<2, 1>> model(Seed{4});
+    const auto trainer = compile(model, SGD{}, MSE{});
+    const std::vector<std::array<float, 1>> predictions = trainer.predict(rows);
+    REQUIRE(predictions.size() == 3);
+    for (std::size_t r = 0; r < 3; ++r) CHECK(predictions[r] == model(rows[r]));
+    CHECK(predictions[1] == model({-1.f, 0.f}));
 }
 
 TEST_CASE("Normalization adapts to the training rows and normalizes inside the model") {

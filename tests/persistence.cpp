@@ -1,12 +1,16 @@
 // save/load: round trips (bit-identical blocks, same outputs), every load
 // error on a written corrupt file, the model unchanged after a failed load,
-// atomic writes; export_header: exact literals.
+// atomic writes and the messages of failed ones (the user's path and the
+// cause, not the temporary file); export_header: exact literals.
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
+
+#include <unistd.h>
 
 #include <doctest/doctest.h>
 
@@ -137,13 +141,17 @@ TEST_CASE("a failed save leaves the previous file intact and loadable") {
     save(first, path);
     // The temporary file cannot be created: a directory stands in its place.
     fs::create_directory(path + ".ctnn-tmp");
-    CHECK_THROWS_WITH_AS(save(second, path), doctest::Contains("was left as it was"), Error);
+    CHECK(error_of([&] { save(second, path); }) ==
+          "ctnn: save: cannot write " + path + ": Is a directory (a directory named " + path +
+              ".ctnn-tmp is in the way); " + path + " was left as it was");
     fs::remove(path + ".ctnn-tmp");
     load(loaded, path);
     CHECK(std::ranges::equal(loaded.parameters(), first.parameters()));
     // The rename fails: the target is a directory. No temporary file is left behind.
     fs::create_directory(dir / "taken.ctnn");
-    CHECK_THROWS_AS(save(second, dir / "taken.ctnn"), Error);
+    CHECK(error_of([&] { save(second, dir / "taken.ctnn"); }) ==
+          "ctnn: save: cannot write " + dir / "taken.ctnn" + ": Is a directory (renaming the finished file over it "
+          "failed); " + dir / "taken.ctnn" + " was left as it was");
     CHECK_FALSE(fs::exists(dir / "taken.ctnn.ctnn-tmp"));
     // Saving over an existing file replaces it.
     save(second, path);
@@ -173,13 +181,69 @@ TEST_CASE("a write that runs out of space leaves the previous file intact: save,
             else if (path == header) export_header(second, path, "card");
             else history.to_csv(path);
         });
-        CHECK(message.find("No space left on device") != std::string::npos);
-        CHECK(message.find(path + " was left as it was") != std::string::npos);
+        const std::string what = path == model ? "save" : path == header ? "export_header" : "History::to_csv";
+        CHECK(message == "ctnn: " + what + ": cannot write " + path + ": No space left on device; " + path +
+                             " was left as it was");  // the user's file is the subject, not the temporary one
         CHECK(read_bytes(path) == before);
         CHECK_FALSE(fs::exists(fs::symlink_status(path + ".ctnn-tmp")));  // nothing left behind
     }
     load(loaded, model);
     CHECK(std::ranges::equal(loaded.parameters(), first.parameters()));
+}
+
+TEST_CASE("a failed write names the user's file and the cause, not the temporary file") {
+    TempDir dir;
+    Card model(Seed{1});
+    History history;
+    history.append(Logs{});
+    const IdxArray labels{{2}, {1, 2}};
+    // Every writer, to a path in a directory that does not exist.
+    const std::string missing = dir / "no-such-directory";
+    const auto write_all = [&](const std::string& stem) {
+        return std::array<std::string, 4>{error_of([&] { save(model, stem + ".ctnn"); }),
+                                          error_of([&] { export_header(model, stem + ".hpp", "card"); }),
+                                          error_of([&] { history.to_csv(stem + ".csv"); }),
+                                          error_of([&] { write_idx(stem + ".idx", labels); })};
+    };
+    const std::array<std::string, 4> whats = {"save", "export_header", "History::to_csv", "write_idx"};
+    const std::array<std::string, 4> extensions = {".ctnn", ".hpp", ".csv", ".idx"};
+    const auto no_directory = write_all(missing + "/m");
+    for (std::size_t k = 0; k < 4; ++k) {
+        const std::string path = missing + "/m" + extensions[k];
+        CHECK(no_directory[k] == "ctnn: " + whats[k] + ": cannot write " + path +
+                                     ": No such file or directory (there is no directory " + missing +
+                                     "); nothing was written");
+        CHECK(no_directory[k].find(".ctnn-tmp") == std::string::npos);
+    }
+    // A parent that is a file, not a directory.
+    const std::string file = dir.file("plain-file", "x");
+    CHECK(error_of([&] { save(model, file + "/m.ctnn"); }) ==
+          "ctnn: save: cannot write " + file + "/m.ctnn: Not a directory (" + file +
+              " is not a directory); nothing was written");
+    // A relative path in the working directory: its directory is ".".
+    CHECK(detail::directory_of("m.ctnn") == ".");
+    CHECK(detail::directory_of("/m.ctnn") == "/");
+    CHECK(detail::directory_of("a/b/m.ctnn") == "a/b");
+
+    // A directory that cannot be written, though the file in it could be:
+    // the temporary file goes beside it. (root writes anywhere: nothing to test.)
+    const std::string locked = dir / "read-only";
+    fs::create_directory(locked);
+    save(model, locked + "/m.ctnn");
+    fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
+    if (::geteuid() != 0) {
+        for (std::size_t k = 0; k < 4; ++k) {
+            const std::string path = locked + "/m" + extensions[k];
+            const std::string message = write_all(locked + "/m")[k];
+            CHECK(message == "ctnn: " + whats[k] + ": cannot write " + path +
+                                 ": Permission denied (ctnn writes a temporary file in " + locked +
+                                 ", then renames it over " + path + "); " +
+                                 (k == 0 ? path + " was left as it was" : std::string("nothing was written")));
+        }
+    } else {
+        MESSAGE("running as root: the read-only directory case is not testable");
+    }
+    fs::permissions(locked, fs::perms::owner_all);
 }
 
 TEST_CASE("export_header writes the model's type and exact hexadecimal literals") {

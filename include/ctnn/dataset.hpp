@@ -18,7 +18,7 @@ struct Dataset {
     std::vector<std::array<T, In>> x;
     std::vector<std::array<T, Out>> y;
 
-    std::size_t size() const noexcept { return x.size(); }
+    [[nodiscard]] std::size_t size() const noexcept { return x.size(); }
 };
 
 // Throws Error naming `what` ("the training data") unless x and y have the

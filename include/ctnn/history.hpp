@@ -26,23 +26,23 @@ public:
     std::string stop_reason;
 
     // The values of one key, one per epoch run.
-    const std::vector<double>& operator[](std::string_view key) const {
+    [[nodiscard]] const std::vector<double>& operator[](std::string_view key) const {
         for (const auto& [name, values] : series_)
             if (name == key) return values;
         throw Error("History has no key \"" + std::string(key) + "\"; the keys are: " + detail::list_names(keys()));
     }
-    bool contains(std::string_view key) const noexcept {
+    [[nodiscard]] bool contains(std::string_view key) const noexcept {
         for (const auto& entry : series_)
             if (entry.first == key) return true;
         return false;
     }
-    std::vector<std::string> keys() const {
+    [[nodiscard]] std::vector<std::string> keys() const {
         std::vector<std::string> out;
         for (const auto& entry : series_) out.push_back(entry.first);
         return out;
     }
     // The number of epochs recorded.
-    std::size_t epochs() const noexcept { return series_.empty() ? 0 : series_.front().second.size(); }
+    [[nodiscard]] std::size_t epochs() const noexcept { return series_.empty() ? 0 : series_.front().second.size(); }
 
     void append(const Logs& logs) {
         for (const auto& [name, value] : logs.entries()) {

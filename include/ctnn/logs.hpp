@@ -32,23 +32,23 @@ public:
             }
         entries_.emplace_back(std::string(name), value);
     }
-    bool contains(std::string_view name) const noexcept {
+    [[nodiscard]] bool contains(std::string_view name) const noexcept {
         for (const auto& entry : entries_)
             if (entry.first == name) return true;
         return false;
     }
-    double operator[](std::string_view name) const {
+    [[nodiscard]] double operator[](std::string_view name) const {
         for (const auto& entry : entries_)
             if (entry.first == name) return entry.second;
         throw Error("no value named \"" + std::string(name) + "\"; there are: " + detail::list_names(names()));
     }
-    std::vector<std::string> names() const {
+    [[nodiscard]] std::vector<std::string> names() const {
         std::vector<std::string> out;
         for (const auto& entry : entries_) out.push_back(entry.first);
         return out;
     }
-    const std::vector<std::pair<std::string, double>>& entries() const noexcept { return entries_; }
-    std::size_t size() const noexcept { return entries_.size(); }
+    [[nodiscard]] const std::vector<std::pair<std::string, double>>& entries() const noexcept { return entries_; }
+    [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
 
 private:
     std::vector<std::pair<std::string, double>> entries_;

@@ -16,7 +16,9 @@
 //   end-4   4     CRC-32 (IEEE) of every byte before it
 //
 // save writes atomically (temporary file, sync, rename): the previous file
-// survives any failure. load checks everything before touching the model and
+// survives any failure, and the Error names `path` and the system's reason
+// ("save: cannot write m.ctnn: No space left on device; m.ctnn was left as it
+// was"). load checks everything before touching the model and
 // throws ctnn::Error saying which check failed: not a ctnn model file, another
 // format version, truncated or oversized, checksum mismatch, another scalar
 // type, another architecture (naming both). On error the model is unchanged.

@@ -365,7 +365,7 @@ private:
 
 }  // namespace detail
 
-inline Table read_arff(const std::string& path) {
+[[nodiscard]] inline Table read_arff(const std::string& path) {
     return detail::out_of_memory_is_an_error("read_arff", path, [&] {
         return detail::ArffParser(path, detail::read_whole_file(path, "read_arff")).parse();
     });

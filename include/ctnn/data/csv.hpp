@@ -19,7 +19,11 @@
 // Every error is a ctnn::Error that names the file, the 1-based line and the
 // 1-based column (field number, and the column's name when there is a header)
 // and says what was expected. "column" in messages is the field's position,
-// not a character offset.
+// not a character offset. Two mistakes get a hint with the option that fixes
+// them: a file with another separator (the header, or the first row, reads as
+// one column holding ';', a tab, '|' or ',': "pass .separator = ';'"), and a
+// column of text (if "class" is a column of text categories, read it with
+// .categorical = {"class"}).
 //
 // The file is read in one go and parsed in place in one pass, each number
 // straight from the buffer (detail::parse_double: std::from_chars' result,
@@ -100,6 +104,7 @@ public:
         const char* first_row = p_;
         std::vector<Field> fields;
         read_record(fields);
+        if (fields.size() == 1 && !fields[0].quoted) lone_field_ = fields[0].text;
         if (options_.header) {
             for (const Field& field : fields) names_.emplace_back(field.text);
             check_unique();
@@ -139,6 +144,7 @@ private:
     char* p_ = nullptr;
     char* end_ = nullptr;
     const char* data_start_ = nullptr;  // after the skipped lines
+    std::string lone_field_;  // the first record's text if it is one unquoted field (for separator_hint)
     std::size_t line_ = 1, record_line_ = 1, header_line_ = 1;
     bool whitespace_ = false;
     bool markers_look_like_numbers_ = false;
@@ -388,7 +394,8 @@ private:
         if (column != expected)
             fail(path_ + ", line " + std::to_string(record_line_) + " has " +
                  count_of(column, "field", "fields") + ", expected " + std::to_string(expected) + " (as in the " +
-                 (options_.header ? "header" : "first row") + ", line " + std::to_string(header_line_) + ")");
+                 (options_.header ? "header" : "first row") + ", line " + std::to_string(header_line_) + ")" +
+                 separator_hint());
         lines_.push_back(record_line_);
     }
 
@@ -439,9 +446,45 @@ private:
         std::string markers;
         for (std::size_t m = 0; m < options_.missing.size(); ++m)
             markers += (m == 0 ? "" : m + 1 == options_.missing.size() ? " or " : ", ") + quote_text(options_.missing[m]);
+        std::string hint = separator_hint();
+        if (hint.empty() && looks_like_text(text))
+            hint = "; if " + quote_text(names_[k]) + " is a column of text categories, read it with .categorical = {" +
+                   quote_text(names_[k]) + "}";
         fail_at(field.line, k + 1,
                 quote_text(text) + " is not a number; expected a number" +
-                    (markers.empty() ? std::string() : " or a missing value (" + markers + ")"));
+                    (markers.empty() ? std::string() : " or a missing value (" + markers + ")") + hint);
+    }
+
+    // A word rather than a mistyped number ("1.5e", "12..5"): it starts with a
+    // letter or a non-ASCII byte (UTF-8 text).
+    static bool looks_like_text(std::string_view text) noexcept {
+        if (text.empty()) return false;
+        const auto c = static_cast<unsigned char>(text.front());
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+    }
+
+    // When the file reads as one column whose first record holds another
+    // likely separator (the most frequent of ';', tab, '|' and ','), the
+    // separator option is probably wrong: says which one to pass. Empty
+    // otherwise.
+    std::string separator_hint() const {
+        if (columns_.size() != 1 || lone_field_.empty()) return {};
+        char best = '\0';
+        std::ptrdiff_t best_count = 0;
+        for (const char candidate : {';', '\t', '|', ','}) {
+            if (candidate == options_.separator || (whitespace_ && candidate == '\t')) continue;
+            const auto count = std::count(lone_field_.begin(), lone_field_.end(), candidate);
+            if (count > best_count) {
+                best = candidate;
+                best_count = count;
+            }
+        }
+        if (best == '\0') return {};
+        const std::string literal = best == '\t' ? "'\\t'" : std::string("'") + best + "'";
+        const std::string name = best == '\t' ? "a tab" : literal;
+        return std::string("; the ") + (options_.header ? "header" : "first row") + " reads as a single column, " +
+               quote_text(lone_field_) + ", which contains " + name + ": if " + name +
+               " separates the columns, pass .separator = " + literal;
     }
 
     Table finish() {
@@ -477,7 +520,7 @@ private:
 
 }  // namespace detail
 
-inline Table read_csv(const std::string& path, const CsvOptions& options = {}) {
+[[nodiscard]] inline Table read_csv(const std::string& path, const CsvOptions& options = {}) {
     return detail::out_of_memory_is_an_error("read_csv", path, [&] {
         return detail::CsvParser(path, detail::read_whole_file(path, "read_csv"), options).parse();
     });

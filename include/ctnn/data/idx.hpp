@@ -65,7 +65,7 @@ inline const char* idx_type_name(unsigned code) noexcept {
 
 }  // namespace detail
 
-inline IdxArray read_idx(const std::string& path) {
+[[nodiscard]] inline IdxArray read_idx(const std::string& path) {
     return detail::out_of_memory_is_an_error("read_idx", path, [&] {
         const std::string bytes = detail::read_whole_file(path, "read_idx");
         auto fail = [&](const std::string& problem) { throw Error("read_idx: " + path + problem); };

@@ -19,8 +19,8 @@
 namespace ctnn {
 
 template <class T, std::size_t In, std::size_t Out>
-std::pair<Dataset<T, In, Out>, Dataset<T, In, Out>> split(const Dataset<T, In, Out>& data, double fraction,
-                                                           std::uint64_t seed = 0) {
+[[nodiscard]] std::pair<Dataset<T, In, Out>, Dataset<T, In, Out>> split(const Dataset<T, In, Out>& data,
+                                                                         double fraction, std::uint64_t seed = 0) {
     if (!(fraction > 0.0 && fraction < 1.0))
         throw Error("split: the fraction is " + std::to_string(fraction) + "; expected a number in (0, 1)");
     if (data.x.size() != data.y.size())

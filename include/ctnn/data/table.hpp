@@ -10,9 +10,16 @@
 // (ARFF's {b, g}, or a CSV column read as categories) holds the category codes
 // 0, 1, 2, ... and keeps the category names in code order.
 //
+// For predicting on new, unlabeled rows, to_rows<In>() gives the feature rows
+// alone, which trainer.predict(rows) takes:
+//
+//   auto rows = ctnn::read_csv("new.csv").to_rows<34>();   // every column is a feature
+//   auto predictions = trainer.predict(rows);
+//
 // drop() and select() return a new Table and leave this one as it was, as
-// pandas does by default; called on an rvalue (read_csv(...).drop("id")) they
-// move the columns instead of copying them. Column names are unique; an
+// pandas does by default (so they are [[nodiscard]]: `table.drop("id");`
+// alone would drop nothing); called on an rvalue (read_csv(...).drop("id"))
+// they move the columns instead of copying them. Column names are unique; an
 // unknown name is an Error that lists the table's columns. Host only.
 #pragma once
 
@@ -98,23 +105,27 @@ public:
         source_ = std::move(path);
         lines_ = std::move(lines);
     }
-    const std::string& source() const noexcept { return source_; }
+    [[nodiscard]] const std::string& source() const noexcept { return source_; }
     // The 1-based line of `row` in source(), 0 when unknown.
-    std::size_t source_line(std::size_t row) const noexcept { return row < lines_.size() ? lines_[row] : 0; }
+    [[nodiscard]] std::size_t source_line(std::size_t row) const noexcept {
+        return row < lines_.size() ? lines_[row] : 0;
+    }
 
-    const std::vector<std::string>& column_names() const noexcept { return names_; }
-    std::size_t rows() const noexcept { return rows_; }
-    std::size_t columns() const noexcept { return names_.size(); }
-    bool has_column(std::string_view name) const noexcept { return find(name) != npos; }
+    [[nodiscard]] const std::vector<std::string>& column_names() const noexcept { return names_; }
+    [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
+    [[nodiscard]] std::size_t columns() const noexcept { return names_.size(); }
+    [[nodiscard]] bool has_column(std::string_view name) const noexcept { return find(name) != npos; }
 
-    std::span<const double> column(std::string_view name) const { return data_[index(name, "column")].values; }
-    bool is_nominal(std::string_view name) const { return data_[index(name, "is_nominal")].nominal; }
+    [[nodiscard]] std::span<const double> column(std::string_view name) const {
+        return data_[index(name, "column")].values;
+    }
+    [[nodiscard]] bool is_nominal(std::string_view name) const { return data_[index(name, "is_nominal")].nominal; }
     // The category names of a nominal column, in code order; empty for a
     // numeric column.
-    const std::vector<std::string>& categories(std::string_view name) const {
+    [[nodiscard]] const std::vector<std::string>& categories(std::string_view name) const {
         return data_[index(name, "categories")].categories;
     }
-    std::size_t missing_count(std::string_view name) const {
+    [[nodiscard]] std::size_t missing_count(std::string_view name) const {
         std::size_t count = 0;
         for (double v : data_[index(name, "missing_count")].values) count += std::isnan(v) ? 1 : 0;
         return count;
@@ -122,10 +133,12 @@ public:
 
     // The table without the named columns / with only the named columns, in
     // the order given.
-    Table drop(const ColumnNames& names) const& { return copy_columns(complement(names, "drop")); }
-    Table drop(const ColumnNames& names) && { return move_columns(complement(names, "drop")); }
-    Table select(const ColumnNames& names) const& { return copy_columns(distinct_indices(names, "select")); }
-    Table select(const ColumnNames& names) && { return move_columns(distinct_indices(names, "select")); }
+    [[nodiscard]] Table drop(const ColumnNames& names) const& { return copy_columns(complement(names, "drop")); }
+    [[nodiscard]] Table drop(const ColumnNames& names) && { return move_columns(complement(names, "drop")); }
+    [[nodiscard]] Table select(const ColumnNames& names) const& {
+        return copy_columns(distinct_indices(names, "select"));
+    }
+    [[nodiscard]] Table select(const ColumnNames& names) && { return move_columns(distinct_indices(names, "select")); }
 
     // The rows as a Dataset: x from the feature columns, y from the target
     // columns, in the order given, converted to T. Errors: In feature names or
@@ -133,8 +146,8 @@ public:
     // as both, an infinite value or one too large for T, and (with
     // MissingValues::error) a missing value.
     template <std::size_t In, std::size_t Out, class T = float>
-    Dataset<T, In, Out> to_dataset(const ColumnNames& features, const ColumnNames& targets,
-                                   MissingValues missing = MissingValues::error) const {
+    [[nodiscard]] Dataset<T, In, Out> to_dataset(const ColumnNames& features, const ColumnNames& targets,
+                                                 MissingValues missing = MissingValues::error) const {
         const std::string what = dataset_what<In, Out>();
         if (features.size() != In)
             throw Error(what + ": " + detail::count_of(features.size(), "feature column", "feature columns") +
@@ -146,7 +159,8 @@ public:
     // The same, with every column that is not a target as a feature, in the
     // table's order.
     template <std::size_t In, std::size_t Out, class T = float>
-    Dataset<T, In, Out> to_dataset(const ColumnNames& targets, MissingValues missing = MissingValues::error) const {
+    [[nodiscard]] Dataset<T, In, Out> to_dataset(const ColumnNames& targets,
+                                                 MissingValues missing = MissingValues::error) const {
         const std::string what = dataset_what<In, Out>();
         const std::vector<std::size_t> y = target_indices<Out>(targets, what);
         std::vector<std::size_t> x;
@@ -157,6 +171,33 @@ public:
                         " given (every column but the " + (Out == 1 ? "target " : "targets ") +
                         detail::quote_list(targets) + "), expected " + std::to_string(In));
         return dataset<In, Out, T>(x, y, missing, what);
+    }
+
+    // The feature rows alone, for data without targets (what trainer.predict
+    // takes): the named columns in the order given, converted to T, with
+    // to_dataset's checks and errors. With MissingValues::drop_rows the rows
+    // left out are not predicted, so the predictions no longer line up with
+    // the table's rows.
+    template <std::size_t In, class T = float>
+    [[nodiscard]] std::vector<std::array<T, In>> to_rows(const ColumnNames& features,
+                                                         MissingValues missing = MissingValues::error) const {
+        const std::string what = rows_what<In>();
+        if (features.size() != In)
+            throw Error(what + ": " + detail::count_of(features.size(), "feature column", "feature columns") +
+                        " given, expected " + std::to_string(In));
+        return feature_rows<In, T>(distinct_indices(features, what), missing, what);
+    }
+
+    // The same, with every column of the table as a feature, in its order.
+    template <std::size_t In, class T = float>
+    [[nodiscard]] std::vector<std::array<T, In>> to_rows(MissingValues missing = MissingValues::error) const {
+        const std::string what = rows_what<In>();
+        if (columns() != In)
+            throw Error(what + ": the table has " + detail::count_of(columns(), "column", "columns") + ", expected " +
+                        std::to_string(In) + " features (name the feature columns, or drop() the others)");
+        std::vector<std::size_t> x(columns());
+        for (std::size_t c = 0; c < columns(); ++c) x[c] = c;
+        return feature_rows<In, T>(x, missing, what);
     }
 
 private:
@@ -263,6 +304,10 @@ private:
     static std::string dataset_what() {
         return "to_dataset<" + std::to_string(In) + ", " + std::to_string(Out) + ">";
     }
+    template <std::size_t In>
+    static std::string rows_what() {
+        return "to_rows<" + std::to_string(In) + ">";
+    }
     template <std::size_t Out>
     std::vector<std::size_t> target_indices(const ColumnNames& targets, const std::string& what) const {
         if (targets.size() != Out)
@@ -276,57 +321,80 @@ private:
         return out;
     }
 
+    template <class T>
+    void check_conversion(const std::string& what) const {
+        static_assert(std::is_floating_point_v<T>, "to_dataset and to_rows: T is float or double");
+        if (rows_ == 0) throw Error(what + ": the table has no rows");
+    }
+
+    // Writes row `row` of the `picked` columns into `out`, converted to T.
+    // Returns false for a row with a missing value (with MissingValues::
+    // drop_rows; with MissingValues::error that is an Error), after checking
+    // that each value is finite and fits in T (1e39 is a double but not a
+    // float).
+    template <class T>
+    bool read_row(std::size_t row, const std::vector<std::size_t>& picked, std::span<T> out, MissingValues missing,
+                  const std::string& what) const {
+        for (std::size_t k = 0; k < picked.size(); ++k) {
+            const std::size_t c = picked[k];
+            const double v = data_[c].values[row];
+            if (std::isnan(v)) {
+                if (missing == MissingValues::error)
+                    throw Error(what + ": " + row_where(row) + ", column " + detail::quote_text(names_[c]) +
+                                " is missing; expected a number (MissingValues::drop_rows leaves out rows with "
+                                "missing values)");
+                return false;
+            }
+            if (std::isinf(v) || std::abs(v) > double(std::numeric_limits<T>::max()))
+                throw Error(what + ": " + row_where(row) + ", column " + detail::quote_text(names_[c]) + " is " +
+                            detail::number_text(v) + "; expected a finite number that fits in " +
+                            (std::is_same_v<T, float> ? "a float" : "a double"));
+            out[k] = T(v);
+        }
+        return true;
+    }
+
+    void check_rows_left(bool empty, const std::string& what) const {
+        if (empty)
+            throw Error(what + ": every one of the " + detail::count_of(rows_, "row", "rows") +
+                        " has a missing value in the chosen columns; no rows are left");
+    }
+
     template <std::size_t In, std::size_t Out, class T>
     Dataset<T, In, Out> dataset(const std::vector<std::size_t>& x, const std::vector<std::size_t>& y,
                                 MissingValues missing, const std::string& what) const {
-        static_assert(std::is_floating_point_v<T>, "to_dataset: T is float or double");
         static_assert(In > 0 && Out > 0, "to_dataset: a Dataset has at least one feature and one target");
         for (std::size_t c : x)
             if (std::find(y.begin(), y.end(), c) != y.end())
                 throw Error(what + ": column " + detail::quote_text(names_[c]) +
                             " is both a feature and a target; expected each in one list");
-        if (rows_ == 0) throw Error(what + ": the table has no rows");
-
+        check_conversion<T>(what);
         Dataset<T, In, Out> data;
         data.x.reserve(rows_);
         data.y.reserve(rows_);
-        // Returns false for a missing value, after checking that the value is
-        // finite and fits in T (1e39 is a double but not a float).
-        auto convert = [&](std::size_t row, std::size_t c, T& out) {
-            const double v = data_[c].values[row];
-            if (std::isnan(v)) return false;
-            if (std::isinf(v) || std::abs(v) > double(std::numeric_limits<T>::max()))
-                throw Error(what + ": " + row_where(row) + ", column " + detail::quote_text(names_[c]) + " is " +
-                            detail::number_text(v) + "; expected a finite number that fits in " +
-                            (std::is_same_v<T, float> ? "a float" : "a double"));
-            out = T(v);
-            return true;
-        };
         std::array<T, In> features{};
         std::array<T, Out> targets{};
         for (std::size_t row = 0; row < rows_; ++row) {
-            bool complete = true;
-            auto fill = [&](const std::vector<std::size_t>& picked, auto& out) {
-                for (std::size_t k = 0; k < picked.size(); ++k) {
-                    if (convert(row, picked[k], out[k])) continue;
-                    if (missing == MissingValues::error)
-                        throw Error(what + ": " + row_where(row) + ", column " + detail::quote_text(names_[picked[k]]) +
-                                    " is missing; expected a number (MissingValues::drop_rows leaves out rows with "
-                                    "missing values)");
-                    complete = false;
-                    return;
-                }
-            };
-            fill(x, features);
-            if (complete) fill(y, targets);
-            if (!complete) continue;
+            if (!read_row<T>(row, x, features, missing, what) || !read_row<T>(row, y, targets, missing, what)) continue;
             data.x.push_back(features);
             data.y.push_back(targets);
         }
-        if (data.x.empty())
-            throw Error(what + ": every one of the " + detail::count_of(rows_, "row", "rows") +
-                        " has a missing value in the chosen columns; no rows are left");
+        check_rows_left(data.x.empty(), what);
         return data;
+    }
+
+    template <std::size_t In, class T>
+    std::vector<std::array<T, In>> feature_rows(const std::vector<std::size_t>& x, MissingValues missing,
+                                                const std::string& what) const {
+        static_assert(In > 0, "to_rows: a row has at least one feature");
+        check_conversion<T>(what);
+        std::vector<std::array<T, In>> rows;
+        rows.reserve(rows_);
+        std::array<T, In> features{};
+        for (std::size_t row = 0; row < rows_; ++row)
+            if (read_row<T>(row, x, features, missing, what)) rows.push_back(features);
+        check_rows_left(rows.empty(), what);
+        return rows;
     }
 };
 
