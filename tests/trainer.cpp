@@ -11,7 +11,9 @@
 #include <numbers>
 #include <sstream>
 #include <stdexcept>
+#include <streambuf>
 #include <string>
+#include <string_view>
 
 #include <doctest/doctest.h>
 
@@ -176,7 +178,7 @@ TEST_CASE("targets outside [0, 1] for the cross-entropies are a clear error; the
     CHECK(error_of([&] { trainer.fit(data, {.verbose = 0}); }) ==
           "ctnn: fit: the training data: target row 7, column 0 is 2; binary_crossentropy expects targets in [0, "
           "1]");
-    CHECK(error_of([&] { trainer.evaluate(data); }).find("evaluate: the data: target row 7") != std::string::npos);
+    CHECK(error_of([&] { (void)trainer.evaluate(data); }).find("evaluate: the data: target row 7") != std::string::npos);
     data.y[7][0] = -0.5f;
     CHECK(error_of([&] { trainer.fit(data, {.verbose = 0}); }).find("column 0 is -0.5;") != std::string::npos);
     // Validation rows are checked too, split off (named by their row in the
@@ -219,6 +221,111 @@ TEST_CASE("a loss that becomes NaN or infinite stops training and keeps finite w
     CHECK(out.str().find(h.stop_reason) != std::string::npos);
     CHECK(h.epochs() < 50);
     for (float w : model.parameters()) REQUIRE(std::isfinite(w));
+}
+
+namespace {
+// Dense (kernel all ones) -> BatchNormalization -> Dense: 24 rows in batches
+// of 8, in order, with a bad row 19 (step 3). Its {3e38, 3e38, 3e38} overflows
+// the first Dense to inf, so BatchNormalization's batch mean is inf, its
+// variance and outputs NaN: the loss is NaN, and the forward pass has already
+// made the moving statistics NaN.
+using DivergingModel = Sequential<Dense<3, 4>, BatchNormalization, Dense<4, 1, Sigmoid>>;
+
+DivergingModel diverging_model() {
+    DivergingModel model(Seed{2});
+    for (std::size_t i = 0; i < 3; ++i)
+        for (std::size_t j = 0; j < 4; ++j) model.layer<0>().kernel()(i, j) = 1.f;
+    return model;
+}
+
+Dataset<float, 3, 1> diverging_data() {
+    auto data = random_dataset<float, 3, 1>(24, 11);
+    data.x[19] = {3e38f, 3e38f, 3e38f};
+    return data;
+}
+
+// The reference: the same model after the two steps that complete (rows 0-15).
+struct TwoSteps {
+    DivergingModel model = diverging_model();
+    Adam::State<float> moments;
+    TwoSteps() {
+        const auto data = diverging_data();
+        const Dataset<float, 3, 1> first16{{data.x.begin(), data.x.begin() + 16}, {data.y.begin(), data.y.begin() + 16}};
+        auto trainer = compile(model, Adam{}, BinaryCrossentropy{});
+        REQUIRE(trainer.fit(first16, {.batch_size = 8, .epochs = 1, .shuffle = false, .verbose = 0}).stop_reason.empty());
+        moments = trainer.optimizer_state();
+    }
+};
+
+// Throws the first time something containing `text` is written to it.
+struct ThrowingBuffer : std::streambuf {
+    std::string text;
+    explicit ThrowingBuffer(std::string t) : text(std::move(t)) {}
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+        if (std::string_view(s, std::size_t(n)).find(text) != std::string_view::npos)
+            throw std::runtime_error("the progress stream broke");
+        return n;
+    }
+    int_type overflow(int_type c) override { return c; }
+};
+
+struct ThrowsAtTrainEnd {
+    void on_train_end(const Logs&, TrainingContext<float>&) { throw std::runtime_error("from on_train_end"); }
+};
+}  // namespace
+
+TEST_CASE("a NaN loss from BatchNormalization stops training with the moving statistics of the step before") {
+    const auto data = diverging_data();
+    const TwoSteps reference;
+    DivergingModel model = diverging_model();
+    auto trainer = compile(model, Adam{}, BinaryCrossentropy{});
+    const History h = trainer.fit(data, {.batch_size = 8, .epochs = 3, .shuffle = false, .verbose = 0});
+    CHECK(h.stop_reason ==
+          "epoch 1/3, step 3/3: the loss is nan; training stopped, the model keeps its weights from before this step");
+    // Parameters, state and optimizer moments bit for bit those after step 2.
+    CHECK(std::ranges::equal(model.parameters(), reference.model.parameters()));
+    CHECK(std::ranges::equal(model.state(), reference.model.state()));
+    CHECK(trainer.optimizer_state().m == reference.moments.m);
+    CHECK(trainer.optimizer_state().v == reference.moments.v);
+    CHECK(trainer.optimizer_state().iterations == 2);
+    // So the model predicts finite numbers, those of the reference.
+    for (std::size_t r = 0; r < 16; ++r) {
+        CHECK(std::isfinite(model(data.x[r])[0]));
+        CHECK(model(data.x[r]) == reference.model(data.x[r]));
+    }
+}
+
+TEST_CASE("an exception while fit reports a stop leaves the parameters and state of the last completed step") {
+    // The failed step's state update is undone before anything that may throw:
+    // the stop message to the progress stream, on_train_end.
+    const auto data = diverging_data();
+    const TwoSteps reference;
+    auto check_model = [&](const DivergingModel& model, const Adam::State<float>& moments) {
+        CHECK(std::ranges::equal(model.parameters(), reference.model.parameters()));
+        CHECK(std::ranges::equal(model.state(), reference.model.state()));
+        CHECK(moments.m == reference.moments.m);
+        CHECK(moments.iterations == 2);
+        CHECK(std::isfinite(model(data.x[0])[0]));
+    };
+    {
+        DivergingModel model = diverging_model();
+        auto trainer = compile(model, Adam{}, BinaryCrossentropy{});
+        ThrowingBuffer buffer("training stopped");
+        std::ostream out(&buffer);
+        out.exceptions(std::ios::badbit);
+        trainer.set_progress_stream(out);
+        CHECK_THROWS_WITH_AS(trainer.fit(data, {.batch_size = 8, .epochs = 3, .shuffle = false, .verbose = 1}),
+                             "the progress stream broke", std::runtime_error);
+        check_model(model, trainer.optimizer_state());
+    }
+    {
+        DivergingModel model = diverging_model();
+        auto trainer = compile(model, Adam{}, BinaryCrossentropy{});
+        CHECK_THROWS_WITH_AS(
+            trainer.fit(data, {.batch_size = 8, .epochs = 3, .shuffle = false, .verbose = 0}, ThrowsAtTrainEnd{}),
+            "from on_train_end", std::runtime_error);
+        check_model(model, trainer.optimizer_state());
+    }
 }
 
 TEST_CASE("verbose = 1 prints Keras' epoch lines; verbose = 0 prints nothing") {
@@ -278,39 +385,6 @@ TEST_CASE("History::to_csv writes one row per epoch") {
     CHECK(std::stod(first.substr(2)) == h["loss"][0]);
     std::remove(path.c_str());
     CHECK_THROWS_AS(h.to_csv("/nonexistent-directory/history.csv"), Error);
-}
-
-TEST_CASE("plot_history draws a PNG with gnuplot; a failed plot keeps the old PNG") {
-    test::TempDir dir;
-    History h;
-    Logs logs;
-    for (double loss : {1.0, 0.5, 0.25}) {
-        logs.set("loss", loss);
-        logs.set("val_loss", 2 * loss);
-        h.append(logs);
-    }
-    const std::string png = dir / "it's.png";
-    CHECK(error_of([&] { plot_history(h, png); }).find("contains a single quote") != std::string::npos);
-    const std::string curves = dir / "curves.png";
-    plot_history(h, curves, {"loss", "val_loss"}, "Bob's curves");  // quotes in titles are escaped
-    const std::string first = test::read_bytes(curves);
-    REQUIRE(first.size() > 8);
-    CHECK(first.substr(0, 8) == "\x89PNG\r\n\x1a\n");
-    CHECK(fs::exists(dir / "curves.csv"));
-    CHECK_FALSE(fs::exists(curves + ".ctnn-tmp"));
-    // A gnuplot that fails after starting to write its output.
-    const std::string bin = dir / "bin";
-    fs::create_directory(bin);
-    dir.file("bin/gnuplot", "#!/bin/sh\nprintf broken > '" + curves + ".ctnn-tmp'\necho 'no luck' >&2\nexit 1\n");
-    fs::permissions(bin + "/gnuplot", fs::perms::owner_all);
-    const std::string path = std::getenv("PATH");
-    ::setenv("PATH", (bin + ":" + path).c_str(), 1);
-    const std::string message = error_of([&] { plot_history(h, curves); });
-    ::setenv("PATH", path.c_str(), 1);
-    CHECK(message.find("gnuplot failed") != std::string::npos);
-    CHECK(message.find(curves + " was left as it was: no luck") != std::string::npos);
-    CHECK(test::read_bytes(curves) == first);
-    CHECK_FALSE(fs::exists(curves + ".ctnn-tmp"));
 }
 
 namespace {
@@ -384,6 +458,33 @@ TEST_CASE("an exception from a callback ends fit; the model keeps the weights of
         CHECK(trainer.fit(data, {.batch_size = 8, .epochs = 1, .verbose = 0}).epochs() == 1);
         for (float w : model.parameters()) CHECK(std::isfinite(w));
     }
+}
+
+TEST_CASE("evaluate and fit's validation use the batch path: the loss and metrics of predict's outputs, bit for bit") {
+    // A model whose lane-order tiles round differently from one sample at a
+    // time (checked below on a SIMD build), and 603 rows: chunks of 256, 256
+    // and 91 rows, so whole tiles and a remainder.
+    using Model = Sequential<Dense<20, 32, Tanh>, Dense<32, 2>>;
+    Model model(Seed{3});
+    const auto data = random_dataset<float, 20, 2>(603, 4);
+    auto trainer = compile(model, SGD{.learning_rate = 0.0}, MSE{}, MAE{});
+    const auto outputs = trainer.predict(data.x);
+    double loss = 0, mae = 0;
+    std::size_t differ = 0;
+    for (std::size_t r = 0; r < data.size(); ++r) {
+        loss += MSE{}.value(outputs[r].data(), data.y[r].data(), 2);
+        mae += MAE{}.value(outputs[r].data(), data.y[r].data(), 2);
+        differ += model(data.x[r]) != outputs[r];
+    }
+    MESSAGE(differ << " of 603 rows differ between model(x) and the batch path");
+    if constexpr (Model::batch_in_lanes) REQUIRE(differ > 0);  // or this test could not tell the paths apart
+    const Logs scores = trainer.evaluate(data);
+    CHECK(scores["loss"] == loss / 603);
+    CHECK(scores["mae"] == mae / 603);
+    // fit's validation, with a learning rate of 0 so the model stays put.
+    const History h = trainer.fit(data, {.epochs = 2, .validation_data = &data, .verbose = 0});
+    CHECK(h["val_loss"] == std::vector{loss / 603, loss / 603});
+    CHECK(h["val_mae"] == std::vector{mae / 603, mae / 603});
 }
 
 TEST_CASE("a training step allocates nothing once set up") {

@@ -54,7 +54,7 @@ inline Options parse(int argc, char** argv) {
 // into the output folder, and says where they are.
 template <class Model>
 void write_results(const Model& model, const ctnn::History& history, const Options& options, const std::string& name,
-                   const std::vector<std::string>& curves = {"loss", "val_loss"}) {
+                   const std::vector<std::string>& curves = {}) {  // {}: every key, metrics below the losses
     const std::string base = options.out + "/" + name;
     history.to_csv(base + ".csv");
     std::string plot = base + ".png";
