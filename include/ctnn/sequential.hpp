@@ -188,14 +188,14 @@ public:
     }
 
     // ---- inference -----------------------------------------------------------
-    std::array<T, output_size> operator()(std::span<const T, input_size> x) const noexcept {
+    [[nodiscard]] std::array<T, output_size> operator()(std::span<const T, input_size> x) const noexcept {
         alignas(simd::block_alignment<T>) T out[kernels::padded_size<T>(output_size)];
         forward_sample(*this, x.data(), out);
         std::array<T, output_size> y;
         for (std::size_t j = 0; j < output_size; ++j) y[j] = out[j];
         return y;
     }
-    std::array<T, output_size> operator()(const std::array<T, input_size>& x) const noexcept {
+    [[nodiscard]] std::array<T, output_size> operator()(const std::array<T, input_size>& x) const noexcept {
         return (*this)(std::span<const T, input_size>(x));
     }
     // A braced list, array or span of another length does not compile and
@@ -203,7 +203,7 @@ public:
     // values or listing every candidate overload.
     template <std::size_t N>
         requires(N == input_size)
-    std::array<T, output_size> operator()(const T (&x)[N]) const noexcept {
+    [[nodiscard]] std::array<T, output_size> operator()(const T (&x)[N]) const noexcept {
         return (*this)(std::span<const T, input_size>(x));
     }
     template <std::size_t N>
@@ -225,11 +225,11 @@ public:
         return {};
     }
 
-    std::array<T, output_size> predict(std::span<const T, input_size> x) const noexcept { return (*this)(x); }
-    std::array<T, output_size> predict(const std::array<T, input_size>& x) const noexcept { return (*this)(x); }
+    [[nodiscard]] std::array<T, output_size> predict(std::span<const T, input_size> x) const noexcept { return (*this)(x); }
+    [[nodiscard]] std::array<T, output_size> predict(const std::array<T, input_size>& x) const noexcept { return (*this)(x); }
     template <std::size_t N>
         requires(N == input_size)
-    std::array<T, output_size> predict(const T (&x)[N]) const noexcept {
+    [[nodiscard]] std::array<T, output_size> predict(const T (&x)[N]) const noexcept {
         return (*this)(x);
     }
     template <std::size_t N>

@@ -340,7 +340,7 @@ private:
 
 // Keras' model.compile(optimizer, loss, metrics): a Trainer for this model.
 template <class Model, class Opt, Loss L, Metric... Ms>
-Trainer<Model, Opt, L, Ms...> compile(Model& model, Opt optimizer, L loss, Ms... metrics) {
+[[nodiscard]] Trainer<Model, Opt, L, Ms...> compile(Model& model, Opt optimizer, L loss, Ms... metrics) {
     return Trainer<Model, Opt, L, Ms...>(model, optimizer, loss, metrics...);
 }
 

@@ -49,7 +49,7 @@ auto out_of_memory_is_an_error(const char* what, const std::string& path, F&& f)
     }
 }
 
-inline std::string read_whole_file(const std::string& path, const char* what) {
+[[nodiscard]] inline std::string read_whole_file(const std::string& path, const char* what) {
     struct Closer {
         void operator()(std::FILE* file) const noexcept { std::fclose(file); }
     };
