@@ -17,12 +17,12 @@
 // A step is all or nothing. Its forward pass moves the state (BatchNormalization's
 // moving statistics) before the loss is known, so fit copies the state block
 // before each step (when the model has one); a non-finite loss, gradient or
-// state puts the copy back and stops training before the optimizer steps. The
-// model then holds the parameters, state and optimizer moments of the last
-// completed step, as it does when an exception (from a callback, say) leaves fit.
-// The one stop that is not undone: an optimizer update that overflows the
-// weights from a finite gradient (a huge learning rate); fit stops right
-// there and its stop_reason says the weights are not usable.
+// state puts the copy back and stops training before the optimizer steps. An
+// update that overflows the weights from a finite gradient (a huge learning
+// rate) is undone by replaying the epoch's completed steps from a copy taken
+// when the epoch began. The model then holds the parameters, state and
+// optimizer moments of the last completed step, as it does when an exception
+// (from a callback, say) leaves fit.
 //
 // predict is model.predict(xs, ys), the batch path (lane-order tiles when
 // Model::batch_in_lanes). evaluate and fit's validation take it too, in chunks
@@ -165,6 +165,11 @@ public:
         std::vector<std::size_t> order(rows);
         for (std::size_t r = 0; r < rows; ++r) order[r] = r;
         std::vector<T> state_before(Model::state_count);  // the state as it was before the current step
+        // The model, optimizer and dropout stream as they were when the epoch
+        // began, to replay the epoch up to a step whose update overflowed.
+        std::vector<T> epoch_parameters(Model::parameter_count), epoch_state(Model::state_count);
+        auto epoch_optimizer = optimizer_state_;
+        Rng epoch_layer_rng = layer_rng;
         std::vector<Output> valid_outputs(valid != nullptr ? std::min(evaluation_chunk, valid->size()) : 0);
 
         History history;
@@ -184,7 +189,12 @@ public:
             double loss_sum = 0;
             std::array<double, sizeof...(Ms)> metric_sums{};
             std::size_t seen = 0;
-            for (std::size_t step = 0; step < steps; ++step) {
+            std::ranges::copy(model_->parameters(), epoch_parameters.begin());
+            if constexpr (Model::state_count > 0) std::ranges::copy(model_->state(), epoch_state.begin());
+            epoch_optimizer = optimizer_state_;  // same sizes: no allocation
+            epoch_layer_rng = layer_rng;
+            // The rows of a step into the pass's buffers; returns how many.
+            const auto load_batch = [&](std::size_t step) {
                 const std::size_t begin = step * options.batch_size;
                 const std::size_t n = std::min(options.batch_size, rows - begin);
                 for (std::size_t r = 0; r < n; ++r) {
@@ -192,6 +202,10 @@ public:
                     std::copy(train->x[row].begin(), train->x[row].end(), pass.inputs() + r * input_size);
                     std::copy(train->y[row].begin(), train->y[row].end(), pass.targets() + r * output_size);
                 }
+                return n;
+            };
+            for (std::size_t step = 0; step < steps; ++step) {
+                const std::size_t n = load_batch(step);
                 const auto stop = [&](const std::string& what) {
                     history.stop_reason = "epoch " + std::to_string(epoch + 1) + "/" + std::to_string(options.epochs) +
                                           ", step " + std::to_string(step + 1) + "/" + std::to_string(steps) + ": " +
@@ -209,11 +223,24 @@ public:
                 }
                 optimizer_.step(std::span<T>(model_->parameters()), std::span<const T>(gradient_), optimizer_state_);
                 // A finite gradient can still overflow the weights (learning rate x
-                // gradient beyond T's range). Not undone (that would copy the
-                // parameters and moments every step), but not silent either.
+                // gradient beyond T's range). Undone by going back to the start of
+                // the epoch and replaying its completed steps, which reproduces
+                // them bit for bit (training is deterministic): copying the
+                // weights and moments before every step would cost about as much
+                // as Adam's update on every step of every fit, for a rare failure.
                 if (!detail::all_finite(std::span<const T>(model_->parameters()))) {
+                    std::ranges::copy(epoch_parameters, model_->parameters().begin());
+                    if constexpr (Model::state_count > 0) std::ranges::copy(epoch_state, model_->state().begin());
+                    optimizer_state_ = epoch_optimizer;
+                    layer_rng = epoch_layer_rng;
+                    for (std::size_t done = 0; done < step; ++done) {
+                        const std::size_t m = load_batch(done);
+                        (void)pass.run(*model_, m, std::span<T, Model::parameter_count>(gradient_), layer_rng);
+                        optimizer_.step(std::span<T>(model_->parameters()), std::span<const T>(gradient_),
+                                        optimizer_state_);
+                    }
                     stop("the optimizer's update made the weights non-finite (is the learning rate too large for "
-                         "the gradient?); training stopped, the model's weights are not usable");
+                         "the gradient?); training stopped, the model keeps its weights from before this step");
                     break;
                 }
 
