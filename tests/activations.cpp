@@ -1,8 +1,13 @@
 // Activations: Keras' formulas at ordinary and edge values, NaN propagation,
 // saturation without NaN, and agreement between the scalar and SIMD forms.
 #include <array>
+#include <bit>
 #include <cmath>
+#include <cstddef>
 #include <limits>
+#include <string>
+#include <type_traits>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -107,3 +112,165 @@ TEST_CASE_TEMPLATE("the SIMD form of each activation agrees with the scalar form
     }
 }
 #endif
+
+// ---- ctnn's exp, expm1 and tanh (detail/exp.hpp) -----------------------------
+
+namespace {
+
+// |got - want| in units in the last place of T at want (the denormal step below
+// T's smallest normal); 0 when both are the same infinity or both NaN.
+template <class T>
+double ulps(T got, long double want) {
+    if (std::isnan(want)) return std::isnan(got) ? 0 : 1e30;
+    if (std::isinf(static_cast<T>(want))) return got == static_cast<T>(want) ? 0 : 1e30;
+    if (!std::isfinite(got)) return 1e30;
+    const T w = std::abs(static_cast<T>(want));
+    const long double step = w < std::numeric_limits<T>::min()
+                                 ? std::numeric_limits<T>::denorm_min()
+                                 : std::nextafter(w, std::numeric_limits<T>::infinity()) - w;
+    return double(std::abs(static_cast<long double>(got) - want) / step);
+}
+
+// Arguments from -limit to limit, spaced by bit pattern (so as densely near 0
+// as near the ends), plus the signed zeros.
+template <class T>
+std::vector<T> arguments(T limit, std::size_t per_sign) {
+    using Bits = ctnn::simd::bits_t<T>;
+    const Bits top = std::bit_cast<Bits>(limit), step = top / Bits(per_sign);
+    std::vector<T> xs = {T(0), T(-0.0)};
+    for (Bits b = step; b <= top; b += step) {
+        xs.push_back(std::bit_cast<T>(b));
+        xs.push_back(-std::bit_cast<T>(b));
+    }
+    return xs;
+}
+
+struct Function {
+    const char* name;
+    long double (*reference)(long double);
+    double max_ulps;
+};
+
+// The scalar form and the widest vector give the same bits, within max_ulps of
+// the long-double reference.
+template <class T, class F>
+void check_function(const Function& f, F apply, const std::vector<T>& xs) {
+    using V = ctnn::simd::widest<T>;
+    constexpr std::size_t L = ctnn::simd::lanes<V>;
+    std::vector<T> in = xs, vector_results(xs.size() + L);
+    in.resize((xs.size() + L - 1) / L * L, T(0));
+    for (std::size_t k = 0; k < in.size(); k += L) ctnn::simd::store(&vector_results[k], apply(ctnn::simd::load<V>(&in[k])));
+    double worst = 0;
+    T worst_at = 0;
+    std::size_t different = 0;
+    for (std::size_t k = 0; k < xs.size(); ++k) {
+        const T scalar = apply(xs[k]);
+        const double e = ulps(scalar, f.reference(static_cast<long double>(xs[k])));
+        if (e > worst) worst = e, worst_at = xs[k];
+        if (std::bit_cast<ctnn::simd::bits_t<T>>(scalar) != std::bit_cast<ctnn::simd::bits_t<T>>(vector_results[k]) &&
+            !(std::isnan(scalar) && std::isnan(vector_results[k])) && ++different <= 5)
+            FAIL_CHECK(std::string(f.name) << "(" << xs[k] << "): scalar " << scalar << ", vector " << vector_results[k]);
+    }
+    const std::string type = sizeof(T) == 4 ? "<float>" : "<double>";
+    MESSAGE(std::string(f.name) << type << ": " << xs.size() << " arguments, worst " << worst << " ulp at " << worst_at);
+    CHECK(different == 0);
+    CHECK(worst <= f.max_ulps);
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("ctnn's exp, expm1 and tanh: within 1, 2 and 2.5 ulp of long double over the whole range; scalar "
+                   "and vector bit-identical", T, float, double) {
+    // Past the ends: exp overflows above 88.72 (709.78) and is 0 below -103.97
+    // (-745.13); expm1 is -1 below -17.3 (-37.4); tanh is +-1 above 9.01 (19.06).
+    const T limit = std::is_same_v<T, float> ? T(120) : T(800);
+    const auto xs = arguments<T>(limit, 400'000);
+    check_function<T>({"exp", [](long double x) { return std::exp(x); }, 1.0},
+                      [](auto x) { return ctnn::simd::exp(x); }, xs);
+    check_function<T>({"expm1", [](long double x) { return std::expm1(x); }, 2.0},
+                      [](auto x) { return ctnn::simd::expm1(x); }, xs);
+    check_function<T>({"tanh", [](long double x) { return std::tanh(x); }, 2.5},
+                      [](auto x) { return ctnn::simd::tanh(x); }, xs);
+}
+
+TEST_CASE_TEMPLATE("exp, expm1 and tanh at their edges: near 0, at the thresholds, +-inf and NaN", T, float, double) {
+    using ctnn::simd::exp, ctnn::simd::expm1, ctnn::simd::tanh;
+    constexpr T inf = std::numeric_limits<T>::infinity(), nan = std::numeric_limits<T>::quiet_NaN();
+    constexpr T max = std::numeric_limits<T>::max(), tiny = std::numeric_limits<T>::denorm_min();
+    // Near 0: relative accuracy, no cancellation (expm1(x) = x + x^2/2 + ...).
+    for (T x : {T(1e-30), T(-1e-30), T(1e-10), T(-1e-10), T(1e-5), T(-1e-5), T(0.01), T(-0.01), tiny, -tiny}) {
+        CAPTURE(x);
+        CHECK(ulps(expm1(x), std::expm1(static_cast<long double>(x))) <= 1);
+        CHECK(ulps(tanh(x), std::tanh(static_cast<long double>(x))) <= 2.5);
+        CHECK(ulps(exp(x), std::exp(static_cast<long double>(x))) <= 1);
+    }
+    CHECK(exp(T(0)) == T(1));
+    CHECK(expm1(T(0)) == T(0));
+    CHECK(tanh(T(0)) == T(0));
+    CHECK(std::signbit(tanh(T(-0.0))));
+    CHECK(tanh(tiny) == tiny);
+    // The ends of the range.
+    const T last_finite = std::is_same_v<T, float> ? T(0x1.62e42ep6) : T(0x1.62e42fefa39efp9);
+    CHECK(std::isfinite(exp(last_finite)));
+    CHECK(ulps(exp(last_finite), std::exp(static_cast<long double>(last_finite))) <= 1);
+    CHECK(exp(std::nextafter(last_finite, inf)) == inf);
+    CHECK(std::isfinite(expm1(last_finite)));
+    CHECK(expm1(std::nextafter(last_finite, inf)) == inf);
+    const T smallest = std::is_same_v<T, float> ? T(-103.9) : T(-745.1);  // exp gives the smallest denormal
+    CHECK(exp(smallest) == tiny);
+    CHECK(exp(smallest - 1) == T(0));
+    CHECK(expm1(T(-50)) == T(-1));
+    for (T x : {T(20), T(40), T(41), T(1e4), max, inf}) {
+        CAPTURE(x);
+        CHECK(tanh(x) == T(1));
+        CHECK(tanh(-x) == T(-1));
+    }
+    // Infinities and NaN.
+    CHECK(exp(inf) == inf);
+    CHECK(exp(-inf) == T(0));
+    CHECK(expm1(inf) == inf);
+    CHECK(expm1(-inf) == T(-1));
+    CHECK(exp(max) == inf);
+    CHECK(exp(-max) == T(0));
+    CHECK(std::isnan(exp(nan)));
+    CHECK(std::isnan(expm1(nan)));
+    CHECK(std::isnan(tanh(nan)));
+    CHECK(std::isnan(exp(-nan)));
+    CHECK(std::isnan(tanh(-nan)));
+}
+
+TEST_CASE_TEMPLATE("simd::sqrt is correctly rounded and gives NaN for negative arguments", T, float, double) {
+    for (T x : {T(0), T(1), T(2), T(1e-3), T(3.0e-39), T(12345.678), std::numeric_limits<T>::max(),
+                std::numeric_limits<T>::denorm_min()}) {
+        CAPTURE(x);
+        CHECK(ctnn::simd::sqrt(x) == std::sqrt(x));  // IEEE 754: both correctly rounded
+    }
+    CHECK(std::signbit(ctnn::simd::sqrt(T(-0.0))));
+    CHECK(std::isnan(ctnn::simd::sqrt(T(-1))));
+    CHECK(std::isnan(ctnn::simd::sqrt(std::numeric_limits<T>::quiet_NaN())));
+    CHECK(ctnn::simd::sqrt(std::numeric_limits<T>::infinity()) == std::numeric_limits<T>::infinity());
+}
+
+TEST_CASE_TEMPLATE("Softmax::apply_lanes: each lane is the softmax of its own sample, bit for bit", T, float, double) {
+    using V = ctnn::simd::widest<T>;
+    constexpr std::size_t L = ctnn::simd::lanes<V>, N = 5;
+    std::array<std::array<T, N>, L> samples;
+    for (std::size_t s = 0; s < L; ++s)
+        for (std::size_t f = 0; f < N; ++f) samples[s][f] = T(int(s * 7 + f * 3) % 11 - 5) * T(1.7) + T(s == 1 ? 900 : 0);
+    if (L > 2) samples[2][3] = std::numeric_limits<T>::quiet_NaN();  // a NaN poisons its own lane only
+    std::array<T, N * L> lanes;
+    for (std::size_t s = 0; s < L; ++s)
+        for (std::size_t f = 0; f < N; ++f) lanes[f * L + s] = samples[s][f];
+    ctnn::Softmax::apply_lanes<V, N>(lanes.data());
+    for (std::size_t s = 0; s < L; ++s) {
+        ctnn::Softmax::apply_vector<T, N>(samples[s].data());
+        for (std::size_t f = 0; f < N; ++f) {
+            CAPTURE(s);
+            CAPTURE(f);
+            if (std::isnan(samples[s][f])) CHECK(std::isnan(lanes[f * L + s]));
+            else CHECK(std::bit_cast<ctnn::simd::bits_t<T>>(lanes[f * L + s]) == std::bit_cast<ctnn::simd::bits_t<T>>(samples[s][f]));
+        }
+    }
+    if (L > 2) CHECK(std::isnan(lanes[0 * L + 2]));
+    if (L > 1) CHECK(std::isfinite(lanes[0 * L + 1]));
+}

@@ -30,3 +30,30 @@ constexpr Model model(weights);
 extern "C" float ctnn_card_infer(const float* x) {
     return model(std::span<const float, Model::input_size>(x, Model::input_size))[0];
 }
+
+// Every layer and activation of the core, so the check sees their symbols too
+// (no libm: exp, expm1, tanh and sqrt are ctnn's own).
+using LayersModel =
+    ctnn::Sequential<ctnn::Normalization, ctnn::Dense<6, 8, ctnn::Linear>, ctnn::Dense<8, 8, ctnn::ReLU>,
+                     ctnn::Dense<8, 8, ctnn::ELU>, ctnn::Dense<8, 8, ctnn::SELU>, ctnn::Dense<8, 8, ctnn::Swish>,
+                     ctnn::Dense<8, 8, ctnn::Sigmoid>, ctnn::Dense<8, 8, ctnn::Tanh>, ctnn::BatchNormalization,
+                     ctnn::Dropout<0.25f>, ctnn::Activation<ctnn::Tanh>, ctnn::Dense<8, 3, ctnn::Softmax>>;
+
+namespace {
+constexpr auto layers_parameters = [] {
+    std::array<float, LayersModel::parameter_count> p{};
+    for (std::size_t k = 0; k < p.size(); ++k) p[k] = float(int(k % 11) - 5) / 16.f;
+    return p;
+}();
+constexpr auto layers_state = [] {
+    std::array<float, LayersModel::state_count> s{};
+    for (std::size_t k = 0; k < s.size(); ++k) s[k] = float(k % 5 + 1) / 4.f;  // positive: means and variances
+    return s;
+}();
+constexpr LayersModel layers_model(layers_parameters, layers_state);
+}  // namespace
+
+extern "C" void ctnn_layers_infer(const float* x, float* y) {
+    const auto out = layers_model(std::span<const float, LayersModel::input_size>(x, LayersModel::input_size));
+    for (std::size_t j = 0; j < out.size(); ++j) y[j] = out[j];
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The core stays microcontroller-safe: compiles a model against <ctnn/core.hpp>
 # with -fno-exceptions -fno-rtti and checks that the object needs no heap, no
-# exception support and no iostream. With "cortex-m4" it cross-compiles for a
+# exception support, no iostream and no libm (math functions or errno). With "cortex-m4" it cross-compiles for a
 # Cortex-M4F with arm-none-eabi-g++, where the system's /usr/include must not be
 # on the include path (glibc would shadow newlib): Boost.Hana is reached through
 # a folder that holds only a `boost` link.
@@ -44,6 +44,12 @@ forbidden=$(grep -E '_Znw|_Zna|malloc|calloc|realloc|__cxa_throw|__cxa_allocate_
 if [ -n "$forbidden" ]; then
     echo "FAIL: the core needs symbols a microcontroller build must not:"
     echo "$forbidden"
+    exit 1
+fi
+libm=$(awk '{ print $NF }' <<<"$undefined" | grep -E '^((exp|exp2|expm1|log|log2|log10|log1p|pow|sqrt|cbrt|hypot|sin|cos|tan|asin|acos|atan|atan2|sinh|cosh|tanh|fma|fmod|ldexp|frexp|scalbn)[fl]?|__errno|__errno_location|errno)$')
+if [ -n "$libm" ]; then
+    echo "FAIL: the core calls libm (ctnn's own exp, expm1, tanh and sqrt must be used):"
+    echo "$libm"
     exit 1
 fi
 echo "PASS: <ctnn/core.hpp> model compiles for $target with -fno-exceptions -fno-rtti; undefined symbols:"

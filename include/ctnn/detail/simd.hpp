@@ -3,7 +3,11 @@
 // scalar (T) or an xsimd batch of T:
 //
 //   lanes<V>, scalar_t<V>, splat<V>(c), load<V>(p), store(p, v), fma(a, b, c),
-//   exp, expm1, tanh, sqrt, select, sum_lanes
+//   sqrt, select, sum_lanes, and for writing elementary functions bits_t<V>,
+//   to_bits(v), from_bits<V>(b) (integer + - << >> work on bits_t<V>)
+//
+// exp, expm1 and tanh are ctnn's own, written once with this vocabulary in
+// detail/exp.hpp (included at the end), for every V, float and double.
 //
 // and tells which vectors the target has (with_lanes, lanes_covering, ...).
 //
@@ -20,8 +24,13 @@
 #include <type_traits>
 #include <utility>
 
+#include <cstdint>
+
 #include "../config.hpp"
-#include "exp.hpp"
+
+#if defined(__SSE2__) && !defined(__NO_MATH_ERRNO__)
+#include <emmintrin.h>  // sqrtss and sqrtsd for simd::sqrt of a scalar
+#endif
 
 #if CTNN_SIMD
 // GCC 12 reports false "used uninitialized" warnings inside its own AVX-512
@@ -92,12 +101,31 @@ inline void store(scalar_t<V>* p, const V& v) noexcept {
 #endif
 }
 
-// a * b + c. For scalars plain arithmetic, not std::fma: without hardware FMA
-// std::fma is a slow library call, and -ffp-contract decides what may fuse.
+// Whether the target fuses a * b + c of T in one instruction (x86 with FMA;
+// Arm with an FPU for T that has vfma/fmadd: the Cortex-M4F only for float).
+template <class T>
+inline constexpr bool has_hardware_fma =
+#if defined(__FMA__)
+    true;
+#elif defined(__ARM_FEATURE_FMA) && defined(__ARM_FP)
+    (sizeof(T) == 4 && (__ARM_FP & 4) != 0) || (sizeof(T) == 8 && (__ARM_FP & 8) != 0);
+#else
+    false;
+#endif
+
+// a * b + c. For scalars fused (one rounding) exactly where the target has the
+// instruction, and there always, so -ffp-contract and the optimizer do not
+// decide: the host's scalar build with -mfma and a Cortex-M4F compute the same
+// bits. Elsewhere plain arithmetic, not std::fma (a slow library call). The
+// two may differ in the last bits; shared/DESIGN.md allows it. Always inlined:
+// at -Os g++ otherwise calls it for every multiply-add (576 -> 1545
+// instructions per inference of the card's model on the Cortex-M4F).
 template <class V>
-inline V fma(const V& a, const V& b, const V& c) noexcept {
+[[gnu::always_inline]] inline V fma(const V& a, const V& b, const V& c) noexcept {
     if constexpr (is_scalar<V>) {
-        return a * b + c;
+        if constexpr (has_hardware_fma<V> && std::is_same_v<V, float>) return __builtin_fmaf(a, b, c);
+        else if constexpr (has_hardware_fma<V>) return __builtin_fma(a, b, c);
+        else return a * b + c;
     }
 #if CTNN_SIMD
 #if defined(__FMA__)
@@ -128,41 +156,77 @@ inline V select(const Condition& condition, const V& if_true, const V& if_false)
 #endif
 }
 
-template <class V>
-inline V exp(const V& x) noexcept {
-#if defined(__FMA__) || defined(__ARM_FEATURE_FMA)
-    if constexpr (std::is_same_v<V, float>) return detail::exp_float(x);  // see detail/exp.hpp
-    else
-#endif
-    if constexpr (is_scalar<V>) return std::exp(x);
-#if CTNN_SIMD
-    else return xsimd::exp(x);
-#endif
-}
-
-// The square root. For scalars std::sqrt, which may set errno for a negative
-// argument: kept out of vector loops, where that check stops g++ vectorizing.
+// The square root, correctly rounded (IEEE 754), by the instruction and
+// without libm: std::sqrt must set errno for a negative argument, so g++ and
+// clang emit sqrtss or vsqrt.f32 plus a test and a call of sqrtf for that case
+// (which links sqrtf and __errno into a firmware, and keeps g++ from
+// vectorizing a loop). A negative argument gives NaN, as the instruction does.
 template <class V>
 inline V sqrt(const V& x) noexcept {
-    if constexpr (is_scalar<V>) return std::sqrt(x);
+    if constexpr (is_scalar<V>) {
+#if defined(__NO_MATH_ERRNO__)
+        // -fno-math-errno (or -ffast-math): the builtin is the bare instruction.
+        if constexpr (std::is_same_v<V, float>) return __builtin_sqrtf(x);
+        else return __builtin_sqrt(x);
+#elif defined(__SSE2__)
+        if constexpr (std::is_same_v<V, float>) return _mm_cvtss_f32(_mm_sqrt_ss(_mm_set_ss(x)));
+        else return _mm_cvtsd_f64(_mm_sqrt_sd(_mm_set_sd(x), _mm_set_sd(x)));
+#elif defined(__arm__) && defined(__ARM_FP) && defined(__GNUC__)
+        if constexpr (std::is_same_v<V, float> && (__ARM_FP & 4) != 0) {
+            V root;
+            asm("vsqrt.f32 %0, %1" : "=t"(root) : "t"(x));
+            return root;
+        } else {
+            return std::sqrt(x);  // no instruction for doubles on a single-precision FPU
+        }
+#else
+        return std::sqrt(x);
+#endif
+    }
 #if CTNN_SIMD
     else return xsimd::sqrt(x);
 #endif
 }
 
+// ---- bits, for writing elementary functions (detail/exp.hpp) ----------------
+// bits_t<V>: the unsigned integers of V's width, lane for lane; to_bits and
+// from_bits reinterpret (std::bit_cast, lane for lane). Shifts are logical.
+
 template <class V>
-inline V expm1(const V& x) noexcept {
-    if constexpr (is_scalar<V>) return std::expm1(x);
+struct bits_traits {
+    static_assert(sizeof(V) == 4 || sizeof(V) == 8, "bits_t is for float and double");
+    using type = std::conditional_t<sizeof(V) == 4, std::uint32_t, std::uint64_t>;
+};
 #if CTNN_SIMD
-    else return xsimd::expm1(x);
+template <class T, class A>
+struct bits_traits<xsimd::batch<T, A>> {
+    using type = xsimd::batch<typename bits_traits<T>::type, A>;
+};
+#endif
+template <class V>
+using bits_t = typename bits_traits<V>::type;
+
+template <class V>
+inline bits_t<V> to_bits(const V& v) noexcept {
+    if constexpr (is_scalar<V>) return std::bit_cast<bits_t<V>>(v);
+#if CTNN_SIMD
+#if XSIMD_VERSION_MAJOR < 9
+    else return xsimd::bitwise_cast<bits_t<V>>(v);
+#else
+    else return xsimd::bitwise_cast<scalar_t<bits_t<V>>>(v);
+#endif
 #endif
 }
 
 template <class V>
-inline V tanh(const V& x) noexcept {
-    if constexpr (is_scalar<V>) return std::tanh(x);
+inline V from_bits(const bits_t<V>& b) noexcept {
+    if constexpr (is_scalar<V>) return std::bit_cast<V>(b);
 #if CTNN_SIMD
-    else return xsimd::tanh(x);
+#if XSIMD_VERSION_MAJOR < 9
+    else return xsimd::bitwise_cast<V>(b);
+#else
+    else return xsimd::bitwise_cast<scalar_t<V>>(b);
+#endif
 #endif
 }
 
@@ -254,3 +318,5 @@ template <class T>
 inline constexpr std::size_t block_alignment = max_lanes<T> * sizeof(T);
 
 }  // namespace ctnn::simd
+
+#include "exp.hpp"  // exp, expm1, tanh: written with the vocabulary above
