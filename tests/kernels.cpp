@@ -2,7 +2,9 @@
 // their edges: the register-tiled product (kernels/gemm.hpp) with row counts
 // that leave every possible short tile, column counts that need narrower
 // vectors and scalars, and A read both row-major and transposed; the tile
-// transposes (detail/transpose.hpp) with leftover columns.
+// transposes (detail/transpose.hpp) with leftover columns; training's
+// elementwise loops (kernels/elementwise.hpp) for every tail length.
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -10,7 +12,13 @@
 
 #include <doctest/doctest.h>
 
+#include <ctnn/activations/elu.hpp>
+#include <ctnn/activations/relu.hpp>
+#include <ctnn/activations/sigmoid.hpp>
+#include <ctnn/activations/tanh.hpp>
 #include <ctnn/detail/transpose.hpp>
+#include <ctnn/kernels/dense.hpp>
+#include <ctnn/kernels/elementwise.hpp>
 #include <ctnn/kernels/gemm.hpp>
 #include <ctnn/random.hpp>
 
@@ -90,4 +98,160 @@ TEST_CASE_TEMPLATE("rows to lanes and back, with leftover columns", T, float, do
     check(std::integral_constant<std::size_t, 16>{});
     check(std::integral_constant<std::size_t, 33>{});
     check(std::integral_constant<std::size_t, 64>{});
+}
+
+// The kernel dense_forward runs for each layer of the benchmarks' 16-64-64-1
+// and 33-4-4-1 models (kernels::dense_plan, which the benchmark prints), for
+// the target's float vectors: scalar, SSE (4 lanes), AVX2 (8), AVX-512 (16).
+// The outputs of a layer go in the narrowest vector that covers them, else the
+// widest; about 8 FMA chains in all; Out == 1 is a dot over the inputs.
+TEST_CASE("dense_plan names the kernel of each layer of 16-64-64-1 and 33-4-4-1 on this target") {
+    using ctnn::kernels::DensePlan;
+    using ctnn::kernels::dense_plan;
+    const auto same = [](DensePlan got, DensePlan want) {
+        return got.lanes == want.lanes && got.vectors == want.vectors && got.chains == want.chains &&
+               got.passes == want.passes && got.dot == want.dot;
+    };
+    //                       lanes, vectors, chains, passes, dot
+    constexpr std::size_t L = ctnn::simd::max_lanes<float>;
+    CAPTURE(L);
+    REQUIRE((L == 1 || L == 4 || L == 8 || L == 16));
+    if (L == 16) {
+        CHECK(same(dense_plan<float, 16, 64>, {16, 4, 2, 1, false}));
+        CHECK(same(dense_plan<float, 64, 64>, {16, 4, 2, 1, false}));
+        CHECK(same(dense_plan<float, 64, 1>, {16, 4, 4, 1, true}));
+    } else if (L == 8) {
+        CHECK(same(dense_plan<float, 16, 64>, {8, 8, 1, 1, false}));
+        CHECK(same(dense_plan<float, 64, 64>, {8, 8, 1, 1, false}));
+        CHECK(same(dense_plan<float, 64, 1>, {8, 8, 4, 1, true}));
+    } else if (L == 4) {
+        CHECK(same(dense_plan<float, 16, 64>, {4, 16, 1, 2, false}));
+        CHECK(same(dense_plan<float, 64, 64>, {4, 16, 1, 2, false}));
+        CHECK(same(dense_plan<float, 64, 1>, {4, 16, 4, 1, true}));
+    } else {
+        CHECK(same(dense_plan<float, 16, 64>, {1, 64, 1, 1, false}));
+        CHECK(same(dense_plan<float, 64, 64>, {1, 64, 1, 1, false}));
+        CHECK(same(dense_plan<float, 64, 1>, {1, 64, 4, 1, true}));
+    }
+    if (L > 1) {  // 4 outputs: a 4-lane vector, not 4 of L lanes, and 8 chains over the 33 inputs
+        CHECK(same(dense_plan<float, 33, 4>, {4, 1, 8, 1, false}));
+        CHECK(same(dense_plan<float, 4, 4>, {4, 1, 4, 1, false}));
+        CHECK(same(dense_plan<float, 4, 1>, {4, 1, 1, 1, true}));
+    } else {
+        CHECK(same(dense_plan<float, 33, 4>, {1, 4, 1, 1, false}));
+        CHECK(same(dense_plan<float, 4, 4>, {1, 4, 1, 1, false}));
+        CHECK(same(dense_plan<float, 4, 1>, {1, 4, 4, 1, true}));
+    }
+}
+
+// Whole vectors first, then one value at a time: for n values, n / L calls with
+// a vector of L = max_lanes lanes and n % L with a scalar, in order.
+TEST_CASE_TEMPLATE("for_each_vector runs whole widest vectors, then the rest one by one", T, float, double) {
+    constexpr std::size_t L = ctnn::simd::max_lanes<T>;
+    for (std::size_t n = 0; n <= 3 * L + 1; ++n) {
+        std::size_t vectors = 0, scalars = 0, next = 0;
+        bool in_order = true;
+        ctnn::kernels::for_each_vector<T>(n, [&](auto v, std::size_t k) {
+            constexpr std::size_t lanes = ctnn::simd::lanes<decltype(v)>;
+            in_order = in_order && k == next;
+            next = k + lanes;
+            ++(lanes > 1 ? vectors : scalars);
+            static_assert(lanes == 1 || lanes == L);
+        });
+        CAPTURE(n);
+        CHECK(in_order);
+        CHECK(next == n);
+        CHECK(vectors == (L > 1 ? n / L : 0));
+        CHECK(scalars == (L > 1 ? n % L : n));
+    }
+}
+
+namespace {
+
+// One elementwise helper's output against its plain loop, for every length up
+// to three vectors and one: values within `tolerance` (vector and scalar exp
+// may round differently), and nothing written past n (a guard value).
+template <class T, class Helper, class Plain>
+void check_elementwise(Helper helper, Plain plain, double tolerance) {
+    constexpr std::size_t L = ctnn::simd::max_lanes<T>;
+    for (std::size_t n = 0; n <= 3 * L + 1; ++n) {
+        const auto a = random_values<T>(n, 5), b = random_values<T>(n, 6), c = random_values<T>(n, 7);
+        std::vector<T> got(n + 1, T(7)), want(n);
+        helper(a.data(), b.data(), c.data(), got.data(), n);
+        for (std::size_t k = 0; k < n; ++k) want[k] = plain(a[k], b[k], c[k]);
+        double worst = got[n] == T(7) ? 0.0 : 1e9;
+        for (std::size_t k = 0; k < n; ++k) worst = std::max(worst, std::abs(double(got[k]) - double(want[k])));
+        CAPTURE(n);
+        CHECK(worst <= tolerance);
+    }
+}
+
+template <class Act, class T>
+void check_activation_helpers() {
+    using namespace ctnn;
+    const double tolerance = std::is_same_v<T, float> ? 1e-6 : 1e-15;
+    CAPTURE(Act::name.view());
+    check_elementwise<T>([](const T* z, const T*, const T*, T* y, std::size_t n) { kernels::apply<Act>(z, y, n); },
+                         [](T z, T, T) { return Act::apply(z); }, tolerance);
+    // derivative(x, y) with y = apply(x), times g; in place too (out = g).
+    check_elementwise<T>(
+        [](const T* x, const T* g, const T*, T* out, std::size_t n) {
+            std::vector<T> y(n);
+            for (std::size_t k = 0; k < n; ++k) y[k] = Act::apply(x[k]);
+            kernels::multiply_by_derivative<Act>(x, y.data(), g, out, n);
+        },
+        [](T x, T g, T) { return g * Act::derivative(x, Act::apply(x)); }, tolerance);
+    check_elementwise<T>(
+        [](const T* x, const T* g, const T*, T* out, std::size_t n) {
+            std::vector<T> y(n);
+            for (std::size_t k = 0; k < n; ++k) y[k] = Act::apply(x[k]), out[k] = g[k];
+            kernels::multiply_by_derivative<Act>(x, y.data(), out, out, n);
+        },
+        [](T x, T g, T) { return g * Act::derivative(x, Act::apply(x)); }, tolerance);
+}
+
+// Column sums in row order, as the plain loop adds them: equal, not close.
+template <class T, std::size_t N>
+void check_column_sums() {
+    for (std::size_t rows : {0, 1, 2, 5, 33, 128}) {
+        const auto a = random_values<T>(rows * N, 8);
+        std::vector<T> got(N + 1, T(7)), want(N, T(0));
+        ctnn::kernels::column_sums<T, N>(a.data(), rows, got.data());
+        for (std::size_t r = 0; r < rows; ++r)
+            for (std::size_t j = 0; j < N; ++j) want[j] += a[r * N + j];
+        CAPTURE(N);
+        CAPTURE(rows);
+        CHECK(got[N] == T(7));
+        got.pop_back();
+        CHECK(got == want);
+    }
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("the elementwise helpers of training match plain loops for every tail length", T, float, double) {
+    check_activation_helpers<ctnn::ReLU, T>();
+    check_activation_helpers<ctnn::Sigmoid, T>();
+    check_activation_helpers<ctnn::Tanh, T>();
+    check_activation_helpers<ctnn::ELU, T>();
+    // multiply, out = a * b exactly, also in place
+    check_elementwise<T>([](const T* a, const T* b, const T*, T* out, std::size_t n) { ctnn::kernels::multiply(a, b, out, n); },
+                         [](T a, T b, T) { return a * b; }, 0.0);
+    check_elementwise<T>(
+        [](const T* a, const T* b, const T*, T* out, std::size_t n) {
+            std::copy_n(a, n, out);
+            ctnn::kernels::multiply(out, b, out, n);
+        },
+        [](T a, T b, T) { return a * b; }, 0.0);
+}
+
+TEST_CASE_TEMPLATE("column sums (the bias gradient) add each column in row order, every width", T, float, double) {
+    check_column_sums<T, 1>();
+    check_column_sums<T, 3>();
+    check_column_sums<T, 4>();
+    check_column_sums<T, 10>();
+    check_column_sums<T, 17>();
+    check_column_sums<T, 64>();
+    check_column_sums<T, 70>();
+    check_column_sums<T, 128>();
 }

@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <new>
 #include <span>
 #include <string>
 #include <utility>
@@ -61,6 +62,21 @@ struct Shape_784_128_10 {
 };
 
 constexpr std::size_t sample_count = 256;  // single-sample inputs, cycled through
+
+// An allocator whose arrays start on a 64-byte line (malloc gives 16 bytes), so
+// that where the inputs fall relative to cache lines is the same in every
+// program rather than an accident of each one's heap.
+template <class T>
+struct LineAligned {
+    using value_type = T;
+    static constexpr std::align_val_t line{64};
+    LineAligned() = default;
+    template <class U>
+    LineAligned(const LineAligned<U>&) noexcept {}
+    T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), line)); }
+    void deallocate(T* p, std::size_t) noexcept { ::operator delete(p, line); }  // unsized: clang 14 has no sized delete by default
+    friend bool operator==(const LineAligned&, const LineAligned&) noexcept { return true; }
+};
 constexpr std::size_t batch_rows = 1024;   // rows of the batch case
 
 template <class Shape>
@@ -73,7 +89,7 @@ struct Case {
 
     Model model;                 // ctnn's network
     std::vector<Layer> layers;   // the same weights, per layer, for the peers
-    std::vector<Input> inputs;   // uniform in [-1, 1]
+    std::vector<Input, LineAligned<Input>> inputs;  // uniform in [-1, 1], from a 64-byte line
     std::vector<Output> expected;  // ctnn's outputs for inputs
 
     explicit Case(std::size_t rows) : model(ctnn::Seed{42}), inputs(rows), expected(rows) {
@@ -128,10 +144,15 @@ struct Case {
 // successive calls are independent (the out-of-order core may overlap them:
 // this is the throughput of back-to-back calls, not the latency of one), and
 // the result is kept alive with DoNotOptimize.
-template <class Shape, class Run>
-void register_single(const char* library, Run run) {
+// describe(state), after the loop, may add counters and a label (ctnn reports
+// its kernels and alignments this way, benchmarks/inference.cpp).
+struct NothingToDescribe {
+    void operator()(benchmark::State&) const noexcept {}
+};
+template <class Shape, class Run, class Describe = NothingToDescribe>
+void register_single(const char* library, Run run, Describe describe = {}) {
     const std::string name = std::string("BM_Infer_") + Shape::name + "/" + library;
-    benchmark::RegisterBenchmark(name.c_str(), [run](benchmark::State& state) {
+    benchmark::RegisterBenchmark(name.c_str(), [run, describe](benchmark::State& state) {
         auto f = run;  // a local copy, so that its captures can live in registers
         std::size_t k = 0;
         for (auto _ : state) {
@@ -139,6 +160,7 @@ void register_single(const char* library, Run run) {
             benchmark::DoNotOptimize(y);
             k = (k + 1) % sample_count;
         }
+        describe(state);
     });
 }
 

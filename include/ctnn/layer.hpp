@@ -39,7 +39,10 @@
 // - optionally, for batch inference, `forward_lanes(params, state, x, y)`:
 //   forward on L = simd::max_lanes<T> samples in lane order (feature f of
 //   sample s at f * L + s; detail/transpose.hpp). A model whose layers all
-//   have it runs batches that way (sequential.hpp).
+//   have it runs batches that way (sequential.hpp). It may read up to L - 1
+//   values past the end of its parameters and its state, within the blocks'
+//   padding. Optionally with constants prepared once per batch
+//   (PreparedLanesLayer below).
 // Layers keep no state of their own: the model owns all numbers.
 #pragma once
 
@@ -66,6 +69,18 @@ concept LayerDescription = FixedShapeLayer<L> || ShapePreservingLayer<L>;
 template <class L>
 concept LanesLayer = requires(const typename L::value_type* in, typename L::value_type* out) {
     L::forward_lanes(in, in, in, out);
+};
+
+// A lanes layer whose tiles use constants that depend only on its weights
+// (the normalizations' per-feature scales): `lanes_constant_count` values
+// that `prepare_lanes(params, state, constants)` computes, and
+// `forward_lanes(params, state, constants, x, y)`. A batch prepares them once
+// for all its tiles instead of once per tile.
+template <class L>
+concept PreparedLanesLayer = LanesLayer<L> && requires(const typename L::value_type* in, typename L::value_type* out) {
+    { L::lanes_constant_count } -> std::convertible_to<std::size_t>;
+    L::prepare_lanes(in, in, out);
+    L::forward_lanes(in, in, in, in, out);
 };
 
 }  // namespace ctnn

@@ -264,7 +264,14 @@ public:
             static_assert(sizeof(std::array<T, input_size>) == input_size * sizeof(T) &&
                           sizeof(std::array<T, output_size>) == output_size * sizeof(T));
             constexpr std::size_t L = simd::max_lanes<T>;
-            for (; k + L <= xs.size(); k += L) predict_tile(xs[k].data(), ys[k].data());
+            // Constants that depend only on the weights, once for all tiles.
+            alignas(simd::block_alignment<T>) T constants[lanes_constant_offsets.back() + 1]{};
+            detail::static_for<layer_count>([&](auto i) {
+                if constexpr (PreparedLanesLayer<layer_type<i>>)
+                    layer_type<i>::prepare_lanes(parameter_data<i>(), state_data<i>(),
+                                                 constants + lanes_constant_offsets[i]);
+            });
+            for (; k + L <= xs.size(); k += L) predict_tile(xs[k].data(), ys[k].data(), constants);
         }
         for (; k < xs.size(); ++k) ys[k] = (*this)(xs[k]);
     }
@@ -298,7 +305,18 @@ private:
 
     // ys rows [k, k + L) from xs rows [k, k + L), L = max_lanes: the tile in
     // lane order, through every layer, and back to row order.
-    void predict_tile(const T* xs, T* ys) const noexcept {
+    // Where each PreparedLanesLayer's tile constants start in predict's buffer.
+    static constexpr auto lanes_constant_offsets = [] {
+        std::array<std::size_t, layer_count + 1> offsets{};
+        detail::static_for<layer_count>([&](auto i) {
+            std::size_t count = 0;
+            if constexpr (PreparedLanesLayer<layer_type<i>>) count = layer_type<i>::lanes_constant_count;
+            offsets[i + 1] = offsets[i] + count;
+        });
+        return offsets;
+    }();
+
+    void predict_tile(const T* xs, T* ys, const T* constants) const noexcept {
         constexpr std::size_t L = simd::max_lanes<T>;
         alignas(simd::block_alignment<T>) T a[widest_width * L];
         alignas(simd::block_alignment<T>) T b[widest_width * L];
@@ -306,7 +324,11 @@ private:
         detail::static_for<layer_count>([&](auto i) {
             const T* x = i % 2 == 0 ? a : b;
             T* y = i % 2 == 0 ? b : a;
-            layer_type<i>::forward_lanes(parameter_data<i>(), state_data<i>(), x, y);
+            if constexpr (PreparedLanesLayer<layer_type<i>>)
+                layer_type<i>::forward_lanes(parameter_data<i>(), state_data<i>(), constants + lanes_constant_offsets[i],
+                                             x, y);
+            else
+                layer_type<i>::forward_lanes(parameter_data<i>(), state_data<i>(), x, y);
         });
         detail::lanes_to_rows<T, output_size>(layer_count % 2 == 0 ? a : b, ys);
     }

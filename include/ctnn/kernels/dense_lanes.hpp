@@ -23,6 +23,12 @@
 
 namespace ctnn::kernels {
 
+// An activation that runs on N features of a tile in lane order: elementwise,
+// or with apply_lanes<V, N> over N vectors (Softmax).
+template <class Act, class T, std::size_t N>
+concept LanesActivation =
+    ElementwiseActivation<Act> || requires(T* x) { Act::template apply_lanes<simd::widest<T>, N>(x); };
+
 namespace detail {
 
 // Outputs [First, First + Count) for the tile.

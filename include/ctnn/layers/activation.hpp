@@ -2,11 +2,14 @@
 // Keras' Activation layer. Shape-preserving; no parameters.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 
 #include "../activation.hpp"
 #include "../detail/fixed_string.hpp"
 #include "../detail/simd.hpp"
+#include "../kernels/dense_lanes.hpp"
+#include "../kernels/elementwise.hpp"
 #include "../random.hpp"
 #include "shape_preserving.hpp"
 
@@ -29,30 +32,42 @@ struct Activation {
             activate<F, T, Width>(y);
         }
 
+        // A tile of L samples in lane order (layer.hpp).
         static void forward_lanes(const T*, const T*, const T* x, T* y) noexcept
-            requires ElementwiseActivation<F>
+            requires kernels::LanesActivation<F, T, Width>
         {
             using V = simd::widest<T>;
             constexpr std::size_t L = simd::lanes<V>;
-            for (std::size_t i = 0; i < Width; ++i) simd::store(y + i * L, F::apply(simd::load<V>(x + i * L)));
+            if constexpr (ElementwiseActivation<F>) {
+                for (std::size_t i = 0; i < Width; ++i) simd::store(y + i * L, F::apply(simd::load<V>(x + i * L)));
+            } else {
+                for (std::size_t i = 0; i < Width * L; ++i) y[i] = x[i];
+                F::template apply_lanes<V, Width>(y);
+            }
         }
 
         // ---- training (layer.hpp); the input x serves as the derivative's argument ----
         static void forward_train(const T*, T*, const T* x, T* y, T*, std::size_t n, Rng&) noexcept {
-            for (std::size_t k = 0; k < n * Width; ++k) y[k] = x[k];
-            for (std::size_t r = 0; r < n; ++r) activate<F, T, Width>(y + r * Width);
+            if constexpr (ElementwiseActivation<F>) {
+                kernels::apply<F>(x, y, n * Width);
+            } else {
+                std::copy_n(x, n * Width, y);
+                for (std::size_t r = 0; r < n; ++r) F::template apply_vector<T, Width>(y + r * Width);
+            }
         }
 
         template <bool FromLogits>
         static void backward(const T*, const T*, const T* x, const T* y, const T*, T* dy, T* dx, T*,
                              std::size_t n) noexcept {
             if (dx == nullptr) return;
-            if constexpr (!FromLogits && ElementwiseActivation<F>) {
-                for (std::size_t k = 0; k < n * Width; ++k) dy[k] *= F::derivative(x[k], y[k]);
-            } else if constexpr (!FromLogits) {
+            if constexpr (FromLogits) {
+                std::copy_n(dy, n * Width, dx);
+            } else if constexpr (ElementwiseActivation<F>) {
+                kernels::multiply_by_derivative<F>(x, y, dy, dx, n * Width);
+            } else {
                 for (std::size_t r = 0; r < n; ++r) F::template backward_vector<T, Width>(y + r * Width, dy + r * Width);
+                std::copy_n(dy, n * Width, dx);
             }
-            for (std::size_t k = 0; k < n * Width; ++k) dx[k] = dy[k];
         }
     };
 };

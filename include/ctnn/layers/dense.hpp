@@ -4,6 +4,7 @@
 // (Out). Initialized like Keras: Glorot uniform kernel, zero bias.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <span>
@@ -14,6 +15,7 @@
 #include "../detail/fixed_string.hpp"
 #include "../kernels/dense.hpp"
 #include "../kernels/dense_lanes.hpp"
+#include "../kernels/elementwise.hpp"
 #include "../kernels/gemm.hpp"
 #include "../matrix_view.hpp"
 #include "../random.hpp"
@@ -63,10 +65,18 @@ struct Dense {
             kernels::dense_forward<T, In, Out, Act>(params, params + In * Out, x, y);
         }
 
+        // A tile of L samples in lane order (layer.hpp): an elementwise activation
+        // is applied in registers by the kernel; Softmax runs on the Out vectors
+        // of pre-activations afterwards, in lane order too.
         static void forward_lanes(const T* params, const T*, const T* x, T* y) noexcept
-            requires ElementwiseActivation<Act>
+            requires kernels::LanesActivation<Act, T, Out>
         {
-            kernels::dense_forward_lanes<T, In, Out, Act>(params, params + In * Out, x, y);
+            if constexpr (ElementwiseActivation<Act>) {
+                kernels::dense_forward_lanes<T, In, Out, Act>(params, params + In * Out, x, y);
+            } else {
+                kernels::dense_forward_lanes<T, In, Out, Linear>(params, params + In * Out, x, y);
+                Act::template apply_lanes<simd::widest<T>, Out>(y);
+            }
         }
 
         // ---- training, over n samples stored row after row (layer.hpp) ----
@@ -79,9 +89,9 @@ struct Dense {
             T* z = scratch_per_sample ? scratch : y;
             kernels::gemm<T, Out>(n, In, x, In, 1, params, Out, params + In * Out, z, Out);  // z = x W + b
             if constexpr (ElementwiseActivation<Act> && !std::is_same_v<Act, Linear>) {
-                for (std::size_t k = 0; k < n * Out; ++k) y[k] = Act::apply(z[k]);
+                kernels::apply<Act>(z, y, n * Out);
             } else if constexpr (!ElementwiseActivation<Act>) {
-                for (std::size_t k = 0; k < n * Out; ++k) y[k] = z[k];
+                std::copy_n(z, n * Out, y);
                 for (std::size_t r = 0; r < n; ++r) Act::template apply_vector<T, Out>(y + r * Out);
             }
         }
@@ -93,16 +103,14 @@ struct Dense {
         static void backward(const T* params, const T*, const T* x, const T* y, const T* scratch, T* dy, T* dx,
                              T* dparams, std::size_t n) noexcept {
             if constexpr (!FromLogits && ElementwiseActivation<Act> && !std::is_same_v<Act, Linear>) {
-                for (std::size_t k = 0; k < n * Out; ++k) dy[k] *= Act::derivative(scratch[k], y[k]);
+                kernels::multiply_by_derivative<Act>(scratch, y, dy, dy, n * Out);
             } else if constexpr (!FromLogits && !ElementwiseActivation<Act>) {
                 for (std::size_t r = 0; r < n; ++r) Act::template backward_vector<T, Out>(y + r * Out, dy + r * Out);
             }
             const T* __restrict dz = dy;
             T* __restrict db = dparams + In * Out;
             kernels::gemm<T, Out>(In, n, x, 1, In, dz, Out, nullptr, dparams, Out);  // dW = x^T dz
-            for (std::size_t j = 0; j < Out; ++j) db[j] = T(0);
-            for (std::size_t r = 0; r < n; ++r)
-                for (std::size_t j = 0; j < Out; ++j) db[j] += dz[r * Out + j];
+            kernels::column_sums<T, Out>(dz, n, db);  // db = the column sums of dz
             if (dx != nullptr) {
                 for (std::size_t r = 0; r < n; ++r) {
                     const T* __restrict dz_row = dz + r * Out;

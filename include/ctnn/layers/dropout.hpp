@@ -15,6 +15,7 @@
 
 #include "../detail/fixed_string.hpp"
 #include "../detail/simd.hpp"
+#include "../kernels/elementwise.hpp"
 #include "../random.hpp"
 #include "shape_preserving.hpp"
 
@@ -77,17 +78,15 @@ struct Dropout {
 
         static void forward_train(const T*, T*, const T* x, T* y, T* mask, std::size_t n, Rng& rng) noexcept {
             const T scale = T(1) / (T(1) - T(rate));
-            for (std::size_t k = 0; k < n * Width; ++k) {
-                mask[k] = rng.uniform() < double(rate) ? T(0) : scale;
-                y[k] = x[k] * mask[k];
-            }
+            for (std::size_t k = 0; k < n * Width; ++k) mask[k] = rng.uniform() < double(rate) ? T(0) : scale;
+            kernels::multiply(x, mask, y, n * Width);
         }
 
         template <bool FromLogits>
         static void backward(const T*, const T*, const T*, const T*, const T* mask, T* dy, T* dx, T*,
                              std::size_t n) noexcept {
             if (dx == nullptr) return;
-            for (std::size_t k = 0; k < n * Width; ++k) dx[k] = dy[k] * mask[k];
+            kernels::multiply(dy, mask, dx, n * Width);
         }
     };
 };

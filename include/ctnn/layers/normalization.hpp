@@ -3,17 +3,18 @@
 // state is each feature's mean and variance (initially 0 and 1: the
 // identity), set by adapt() from the training rows:
 //   model.layer<0>().adapt(train);   // or adapt(train.x)
-// Output: (x - mean) / max(sqrt(variance), 1e-7), the variance the biased one.
+// Output: (x - mean) / max(sqrt(variance), 1e-7), the variance the biased one,
+// computed as (x - mean) times the reciprocal of that divisor.
 #pragma once
 
-#include <algorithm>
 #include <array>
-#include <cmath>
 #include <cstddef>
 #include <span>
 
 #include "../detail/fixed_string.hpp"
 #include "../detail/moments.hpp"
+#include "../detail/simd.hpp"
+#include "../kernels/dense.hpp"
 #include "../random.hpp"
 #include "shape_preserving.hpp"
 
@@ -64,12 +65,41 @@ struct Normalization {
             for (std::size_t i = 0; i < Width; ++i) state[i] = T(0), state[Width + i] = T(1);
         }
 
-        static T divisor(const T* state, std::size_t i) noexcept {
-            return std::max(std::sqrt(state[Width + i]), T(minimum_std));
+        // 1 / max(sqrt(variance), 1e-7) for the features [i, i + lanes<V>): a
+        // multiplier, so that a tile (below) spends one multiplication, not one
+        // division, per value. A NaN or negative variance gives NaN (the select
+        // keeps a NaN root, as std::max(root, floor) does).
+        template <class V>
+        static V inverse_divisor(const T* state, std::size_t i) noexcept {
+            const V root = simd::sqrt(simd::load<V>(state + Width + i));
+            const V floor = simd::splat<V>(minimum_std);
+            return simd::splat<V>(1) / simd::select(root < floor, floor, root);
         }
 
         static void forward(const T*, const T* state, const T* x, T* y) noexcept {
-            for (std::size_t i = 0; i < Width; ++i) y[i] = (x[i] - state[i]) / divisor(state, i);
+            for (std::size_t i = 0; i < Width; ++i) y[i] = (x[i] - state[i]) * inverse_divisor<T>(state, i);
+        }
+
+        // A tile of L samples in lane order (layer.hpp), the same arithmetic as
+        // forward: the multipliers of L features at a time from the state (its
+        // last vector may read up to L - 1 values past the variances, within
+        // the state block's padding: those lanes are dropped), then per
+        // feature one broadcast mean and multiplier.
+        static constexpr std::size_t lanes_constant_count = kernels::padded_size<T>(Width);
+        static void prepare_lanes(const T*, const T* state, T* inverse) noexcept {
+            using V = simd::widest<T>;
+            for (std::size_t i = 0; i < Width; i += simd::lanes<V>) simd::store(inverse + i, inverse_divisor<V>(state, i));
+        }
+        static void forward_lanes(const T*, const T* state, const T* inverse, const T* x, T* y) noexcept {
+            using V = simd::widest<T>;
+            constexpr std::size_t L = simd::lanes<V>;
+            for (std::size_t i = 0; i < Width; ++i)
+                simd::store(y + i * L, (simd::load<V>(x + i * L) - V(state[i])) * V(inverse[i]));
+        }
+        static void forward_lanes(const T* params, const T* state, const T* x, T* y) noexcept {
+            alignas(simd::block_alignment<T>) T inverse[lanes_constant_count];
+            prepare_lanes(params, state, inverse);
+            forward_lanes(params, state, inverse, x, y);
         }
 
         static void forward_train(const T* params, T* state, const T* x, T* y, T*, std::size_t n, Rng&) noexcept {
@@ -81,7 +111,8 @@ struct Normalization {
                              std::size_t n) noexcept {
             if (dx == nullptr) return;
             for (std::size_t r = 0; r < n; ++r)
-                for (std::size_t i = 0; i < Width; ++i) dx[r * Width + i] = dy[r * Width + i] / divisor(state, i);
+                for (std::size_t i = 0; i < Width; ++i)
+                    dx[r * Width + i] = dy[r * Width + i] * inverse_divisor<T>(state, i);
         }
 
         template <class P>
