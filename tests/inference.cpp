@@ -115,6 +115,9 @@ TEST_CASE_TEMPLATE("models with Normalization, BatchNormalization or a Softmax o
     using T = typename Model::value_type;
     constexpr std::size_t L = simd::max_lanes<T>;
     if constexpr (L > 1) CHECK(Model::batch_in_lanes);
+    constexpr bool normalized =
+        std::is_same_v<typename Model::template layer_type<0>, Normalization::bind<T, Model::input_size>>;
+    CHECK(Model::first_tile_layer == (normalized ? 1 : 0));  // a leading Normalization runs in the transpose
     auto m = std::make_unique<Model>(Seed{12});
     Rng rng(Seed{6});
     for (T& p : m->parameters()) p = T(p + T(rng.uniform(-0.3, 0.3)));  // gammas and betas away from 1 and 0
@@ -125,8 +128,6 @@ TEST_CASE_TEMPLATE("models with Normalization, BatchNormalization or a Softmax o
             m->state()[offset + j] = j < Layer::state_count / 2 ? T(rng.uniform(-0.5, 0.5)) : T(rng.uniform(0.2, 3.0));
         offset += Layer::state_count;
     });
-    constexpr bool normalized =
-        std::is_same_v<typename Model::template layer_type<0>, Normalization::bind<T, Model::input_size>>;
     if constexpr (normalized) m->template layer<0>().variance()[2] = 0;  // divides by Keras' floor, 1e-7: that feature is constant below
     const std::size_t rows = 2 * L + L / 2 + 1;
     auto xs = test::random_inputs<T, Model::input_size>(rows, 23);

@@ -89,8 +89,19 @@ TEST_CASE_TEMPLATE("rows to lanes and back, with leftover columns", T, float, do
         for (std::size_t s = 0; s < L; ++s)
             for (std::size_t c = 0; c < Cols; ++c) transposed = transposed && lanes[c * L + s] == rows[s * Cols + c];
         ctnn::detail::lanes_to_rows<T, Cols>(lanes.data(), back.data());
+        // With a function of each column's vector (a leading Normalization's
+        // place): every value goes through it once, with its own column.
+        std::vector<T> mapped(L * Cols);
+        ctnn::detail::rows_to_lanes<T, Cols>(rows.data(), mapped.data(), [](std::size_t c, auto v) {
+            return v * decltype(v)(T(2)) + decltype(v)(T(c));
+        });
+        bool applied = true;
+        for (std::size_t s = 0; s < L; ++s)
+            for (std::size_t c = 0; c < Cols; ++c)
+                applied = applied && mapped[c * L + s] == rows[s * Cols + c] * T(2) + T(c);
         CAPTURE(Cols);
         CHECK(transposed);
+        CHECK(applied);
         CHECK(back == rows);
     };
     check(std::integral_constant<std::size_t, 1>{});

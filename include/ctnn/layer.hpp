@@ -42,7 +42,7 @@
 //   have it runs batches that way (sequential.hpp). It may read up to L - 1
 //   values past the end of its parameters and its state, within the blocks'
 //   padding. Optionally with constants prepared once per batch
-//   (PreparedLanesLayer below).
+//   (PreparedLanesLayer below), and per feature (FeatureLanesLayer).
 // Layers keep no state of their own: the model owns all numbers.
 #pragma once
 
@@ -82,5 +82,16 @@ concept PreparedLanesLayer = LanesLayer<L> && requires(const typename L::value_t
     L::prepare_lanes(in, in, out);
     L::forward_lanes(in, in, in, in, out);
 };
+
+// A prepared lanes layer that acts on each feature alone (Normalization):
+// `forward_feature_lanes(params, state, constants, i, v)` is its output for
+// feature i's vector v of a tile. A model that starts with one applies it as
+// the tile moves into lane order (detail::rows_to_lanes), in registers,
+// instead of in a pass of its own.
+template <class L>
+concept FeatureLanesLayer =
+    PreparedLanesLayer<L> && requires(const typename L::value_type* in, typename L::value_type v) {
+        { L::forward_feature_lanes(in, in, in, std::size_t{}, v) } -> std::same_as<typename L::value_type>;
+    };
 
 }  // namespace ctnn

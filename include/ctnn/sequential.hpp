@@ -253,6 +253,11 @@ public:
         return all && simd::max_lanes<T> > 1 && widest_width <= 64;
     }();
 
+    // The first layer of a tile that runs as a pass of its own: 1 when layer 0
+    // acts on each feature alone (Normalization) and so runs inside the
+    // transpose into lane order (FeatureLanesLayer), else 0.
+    static constexpr std::size_t first_tile_layer = FeatureLanesLayer<layer_type<0>> ? 1 : 0;
+
     // Batch inference: ys[k] = model(xs[k]). Requires xs.size() == ys.size()
     // (checked in debug builds; the host-side trainer.predict checks and throws).
     void predict(std::span<const std::array<T, input_size>> xs,
@@ -320,17 +325,24 @@ private:
         constexpr std::size_t L = simd::max_lanes<T>;
         alignas(simd::block_alignment<T>) T a[widest_width * L];
         alignas(simd::block_alignment<T>) T b[widest_width * L];
-        detail::rows_to_lanes<T, input_size>(xs, a);
+        if constexpr (first_tile_layer == 1)
+            detail::rows_to_lanes<T, input_size>(xs, a, [&](std::size_t i, simd::widest<T> v) {
+                return layer_type<0>::forward_feature_lanes(parameter_data<0>(), state_data<0>(), constants, i, v);
+            });
+        else
+            detail::rows_to_lanes<T, input_size>(xs, a);
         detail::static_for<layer_count>([&](auto i) {
-            const T* x = i % 2 == 0 ? a : b;
-            T* y = i % 2 == 0 ? b : a;
-            if constexpr (PreparedLanesLayer<layer_type<i>>)
+            const T* x = (i - first_tile_layer) % 2 == 0 ? a : b;
+            T* y = (i - first_tile_layer) % 2 == 0 ? b : a;
+            if constexpr (i < first_tile_layer)
+                return;
+            else if constexpr (PreparedLanesLayer<layer_type<i>>)
                 layer_type<i>::forward_lanes(parameter_data<i>(), state_data<i>(), constants + lanes_constant_offsets[i],
                                              x, y);
             else
                 layer_type<i>::forward_lanes(parameter_data<i>(), state_data<i>(), x, y);
         });
-        detail::lanes_to_rows<T, output_size>(layer_count % 2 == 0 ? a : b, ys);
+        detail::lanes_to_rows<T, output_size>((layer_count - first_tile_layer) % 2 == 0 ? a : b, ys);
     }
 
     // The whole single-sample forward pass as one function of its own, the same

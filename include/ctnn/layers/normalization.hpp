@@ -90,11 +90,17 @@ struct Normalization {
             using V = simd::widest<T>;
             for (std::size_t i = 0; i < Width; i += simd::lanes<V>) simd::store(inverse + i, inverse_divisor<V>(state, i));
         }
-        static void forward_lanes(const T*, const T* state, const T* inverse, const T* x, T* y) noexcept {
+        // Feature i's vector of a tile: what a model that starts with this
+        // layer applies as it moves the tile into lane order (FeatureLanesLayer).
+        template <class V>
+        static V forward_feature_lanes(const T*, const T* state, const T* inverse, std::size_t i, V x) noexcept {
+            return (x - V(state[i])) * V(inverse[i]);
+        }
+        static void forward_lanes(const T* params, const T* state, const T* inverse, const T* x, T* y) noexcept {
             using V = simd::widest<T>;
             constexpr std::size_t L = simd::lanes<V>;
             for (std::size_t i = 0; i < Width; ++i)
-                simd::store(y + i * L, (simd::load<V>(x + i * L) - V(state[i])) * V(inverse[i]));
+                simd::store(y + i * L, forward_feature_lanes(params, state, inverse, i, simd::load<V>(x + i * L)));
         }
         static void forward_lanes(const T* params, const T* state, const T* x, T* y) noexcept {
             alignas(simd::block_alignment<T>) T inverse[lanes_constant_count];
