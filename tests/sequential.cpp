@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -124,4 +125,43 @@ TEST_CASE("a constexpr model is built from arrays in a constant expression") {
     const auto y = d({1.0, 1.0});
     CHECK(y[0] == doctest::Approx(std::tanh(4.5)));
     CHECK(y[1] == doctest::Approx(std::tanh(5.5)));
+}
+
+// One inference keeps two buffers of the widest hidden width, whatever the
+// depth (one buffer per layer gave six Dense<1024> layers 20 KB of stack), and
+// each layer reads what the one before it wrote: the model equals its layers'
+// forward functions run one after another into buffers of their own.
+using Deep = Sequential<Dense<16, 1024>, Dense<1024, 1024>, Dense<1024, 1024>, Dense<1024, 1024>, Dense<1024, 1024>,
+                        Dense<1024, 1>>;
+using Mixed = BasicSequential<double, Normalization, Dense<5, 9, Tanh>, BatchNormalization, Activation<ReLU>, Dropout<0.5f>,
+                              Dense<9, 3>, Activation<Sigmoid>>;
+static_assert(Deep::inference_buffer_count == 2 && Deep::inference_buffer_size == 1024);
+static_assert(Card::inference_buffer_count == 2 && Card::inference_buffer_size == kernels::padded_size<float>(4));
+static_assert(BasicSequential<float, Dense<8, 30>, Dense<30, 2>>::inference_buffer_count == 1);
+static_assert(BasicSequential<float, Dense<8, 30>, Dense<30, 2>>::inference_buffer_size == kernels::padded_size<float>(30));
+static_assert(BasicSequential<float, Dense<8, 2>>::inference_buffer_count == 0);
+static_assert(Mixed::inference_buffer_size == kernels::padded_size<double>(9));
+
+TEST_CASE("one inference runs every layer through two ping-pong buffers, as the layers in turn") {
+    auto m = std::make_unique<Mixed>(Seed{3});
+    Rng rng(Seed{4});
+    for (double& p : m->parameters()) p += rng.uniform(-0.2, 0.2);
+    for (std::size_t i = 0; i < 5; ++i) m->layer<0>().mean()[i] = rng.uniform(-1, 1);
+    const std::array<double, 5> x{0.3, -1.2, 2.5, 0.0, 0.7};
+    const auto y = (*m)(x);
+    // The same layers, each into a fresh padded buffer.
+    std::vector<std::vector<double>> acts{std::vector<double>(x.begin(), x.end())};
+    std::size_t p = 0, s = 0;
+    detail::static_for<Mixed::layer_count>([&](auto i) {
+        using L = typename Mixed::template layer_type<i>;
+        std::vector<double> out(kernels::padded_size<double>(L::output_size) + 8);
+        std::vector<double> in = acts.back();
+        in.resize(kernels::padded_size<double>(L::input_size) + 8);
+        L::forward(m->parameters().data() + p, m->state().data() + s, in.data(), out.data());
+        out.resize(L::output_size);
+        acts.push_back(out);
+        p += L::parameter_count;
+        s += L::state_count;
+    });
+    for (std::size_t j = 0; j < 3; ++j) CHECK(y[j] == acts.back()[j]);
 }

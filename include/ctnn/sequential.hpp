@@ -348,24 +348,33 @@ private:
     // The whole single-sample forward pass as one function of its own, the same
     // machine code in every program (CTNN_FORWARD_PASS, kernels/dense.hpp).
     // (A static function, so that tests/sequential.cpp can take its address.)
+    // Layer i reads the buffer layer i - 1 wrote and writes the other one, so
+    // two buffers of the widest hidden width serve any depth (one buffer per
+    // layer gave six Dense<1024> layers 20 KB of stack); the last layer writes
+    // to out, the first reads x.
     friend struct detail::forward_pass_access;
     CTNN_FORWARD_PASS static void forward_sample(const BasicSequential& m, const T* x, T* out) noexcept {
-        m.forward_from<0>(x, out);
+        alignas(simd::block_alignment<T>) T buffers[std::max<std::size_t>(inference_buffer_count, 1)]
+                                                   [inference_buffer_size];  // (one unused for one layer)
+        detail::static_for<layer_count>([&](auto i) {
+            const T* in = i == 0 ? x : buffers[(i - 1) % 2];
+            T* y = i + 1 == layer_count ? out : buffers[i % 2];
+            layer_type<i>::forward(m.parameter_data<i>(), m.state_data<i>(), in, y);
+        });
     }
 
-    // Runs layers I.. on x into out; intermediate values live in padded stack buffers.
-    template <std::size_t I>
-    void forward_from(const T* x, T* out) const noexcept {
-        using L = layer_type<I>;
-        if constexpr (I + 1 == layer_count) {
-            L::forward(parameter_data<I>(), state_data<I>(), x, out);
-        } else {
-            alignas(simd::block_alignment<T>) T buffer[kernels::padded_size<T>(L::output_size)];
-            L::forward(parameter_data<I>(), state_data<I>(), x, buffer);
-            forward_from<I + 1>(buffer, out);
-        }
-    }
+public:
+    // The activations of one single-sample inference: inference_buffer_count
+    // buffers (2, or 1 for two layers, 0 for one) of inference_buffer_size
+    // values, the widest layer output before the last, padded for the kernels.
+    static constexpr std::size_t inference_buffer_size = [] {
+        std::size_t widest = 1;
+        for (std::size_t i = 1; i + 1 < shapes::inputs.size(); ++i) widest = std::max(widest, shapes::inputs[i]);
+        return kernels::padded_size<T>(widest);
+    }();
+    static constexpr std::size_t inference_buffer_count = layer_count > 2 ? 2 : layer_count - 1;
 
+private:
     ParameterBlock parameters_;
     [[no_unique_address]] StateBlock state_;
 };
