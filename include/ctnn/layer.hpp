@@ -51,6 +51,60 @@
 
 namespace ctnn {
 
+class Rng;
+
+// ---- A bound layer, as concepts -------------------------------------------
+// The model asserts InferenceLayer for each of its bound layers, and compile()
+// TrainableLayer, each naming the first layer and the first member that is
+// missing (detail/layer_checks.hpp: "layer_has_no_backward<1>"), so a user's
+// layer gets that one error at the user's line.
+//
+// InferenceLayer<L, T> (L = Description::bind<T, Width>):
+//   requires: input_size, output_size, parameter_count, state_count; name and
+//             kind (fixed_strings); initialize(params, state, rng);
+//             forward(params, state, x, y), noexcept.
+//   ensures:  forward reads input_size values of x and its slices of the
+//             blocks and writes output_size values of y (and at most up to
+//             padded_size(output_size)); allocates nothing; keeps nothing.
+template <class L, class T>
+concept InferenceCounts = requires {
+    { L::input_size } -> std::convertible_to<std::size_t>;
+    { L::output_size } -> std::convertible_to<std::size_t>;
+    { L::parameter_count } -> std::convertible_to<std::size_t>;
+    { L::state_count } -> std::convertible_to<std::size_t>;
+};
+template <class L, class T>
+concept NamedLayer = requires {
+    L::name.view();
+    L::kind.view();
+};
+template <class L, class T>
+concept InitializedLayer = requires(T* p, Rng& rng) { L::initialize(p, p, rng); };
+template <class L, class T>
+concept ForwardLayer = requires(const T* in, T* out) { L::forward(in, in, in, out); };
+template <class L, class T>
+concept InferenceLayer = InferenceCounts<L, T> && NamedLayer<L, T> && InitializedLayer<L, T> && ForwardLayer<L, T>;
+
+// TrainableLayer<L, T>: an InferenceLayer that also has
+//   requires: scratch_per_sample; forward_train(params, state, x, y, scratch,
+//             n, rng) over n samples row after row; backward<FromLogits>(
+//             params, state, x, y, scratch, dy, dx, dparams, n).
+//   ensures:  backward writes dL/dparams to dparams (the layout of params) and,
+//             unless dx is null, dL/dx; it may overwrite dy; buffers may be read
+//             and written up to max_lanes values past their ends.
+template <class L, class T>
+concept ForwardTrainLayer = requires(const T* in, T* out, Rng& rng, std::size_t n) {
+    { L::scratch_per_sample } -> std::convertible_to<std::size_t>;
+    L::forward_train(in, out, in, out, out, n, rng);
+};
+template <class L, class T>
+concept BackwardLayer = requires(const T* in, T* out, std::size_t n) {
+    L::template backward<false>(in, in, in, in, in, out, out, out, n);
+};
+template <class L, class T>
+concept TrainableLayer = InferenceLayer<L, T> && ForwardTrainLayer<L, T> && BackwardLayer<L, T>;
+
+// ---- A layer description ---------------------------------------------------
 template <class L>
 concept FixedShapeLayer = requires {
     { L::input_size } -> std::convertible_to<std::size_t>;

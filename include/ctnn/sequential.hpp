@@ -23,6 +23,7 @@
 #include "config.hpp"
 #include "detail/block.hpp"
 #include "detail/fixed_string.hpp"
+#include "detail/layer_checks.hpp"
 #include "detail/shapes.hpp"
 #include "detail/simd.hpp"
 #include "detail/static_for.hpp"
@@ -93,7 +94,8 @@ struct model_takes_inputs {
 
 template <FloatOrDouble T, class... Layers>
 class BasicSequential
-    : private detail::shape_checks<detail::shapes<Layers...>, std::index_sequence_for<Layers...>> {
+    : private detail::shape_checks<detail::shapes<Layers...>, std::index_sequence_for<Layers...>>,
+      private detail::inference_checks<T, detail::shapes<Layers...>, std::index_sequence_for<Layers...>, Layers...> {
     static_assert(sizeof...(Layers) > 0, "ctnn::Sequential needs at least one layer.");
     using shapes = detail::shapes<Layers...>;
     static_assert((LayerDescription<Layers> && ...),
@@ -112,17 +114,28 @@ public:
     using layer_type = typename decltype(+boost::hana::at_c<I>(layer_types_))::type;
 
     static constexpr std::size_t layer_count = sizeof...(Layers);
+
+private:
+    // Every layer can run (layer.hpp, InferenceLayer); otherwise one error that
+    // names the first that cannot and what it lacks (layer_has_no_forward<1>,
+    // the base detail::inference_checks), and nothing below instantiates what
+    // is missing.
+    static constexpr bool layers_run = []<std::size_t... I>(std::index_sequence<I...>) {
+        return (InferenceLayer<layer_type<I>, T> && ...);
+    }(std::make_index_sequence<sizeof...(Layers)>{});
+
+public:
     static constexpr std::size_t input_size = shapes::inputs.front();
     static constexpr std::size_t output_size = shapes::inputs.back();
 
 private:
     template <std::size_t... I>
     static constexpr auto parameter_offsets_(std::index_sequence<I...>) {
-        return detail::offsets_of<layer_type<I>::parameter_count...>;
+        return detail::offsets_of<detail::parameter_count_of<layer_type<I>>()...>;
     }
     template <std::size_t... I>
     static constexpr auto state_offsets_(std::index_sequence<I...>) {
-        return detail::offsets_of<layer_type<I>::state_count...>;
+        return detail::offsets_of<detail::state_count_of<layer_type<I>>()...>;
     }
     static constexpr auto parameter_offsets = parameter_offsets_(std::make_index_sequence<layer_count>{});
     static constexpr auto state_offsets = state_offsets_(std::make_index_sequence<layer_count>{});
@@ -158,9 +171,10 @@ public:
     // seed gives the same weights on every platform and standard library.
     explicit BasicSequential(Seed seed) noexcept : parameters_{}, state_{} {
         Rng rng(seed);
-        detail::static_for<layer_count>([&](auto i) {
-            layer_type<i>::initialize(parameter_data<i>(), state_data<i>(), rng);
-        });
+        if constexpr (layers_run)
+            detail::static_for<layer_count>([&](auto i) {
+                layer_type<i>::initialize(parameter_data<i>(), state_data<i>(), rng);
+            });
     }
 
     // A model with the given weights, usable in constant expressions, so that
@@ -356,7 +370,7 @@ private:
     CTNN_FORWARD_PASS static void forward_sample(const BasicSequential& m, const T* x, T* out) noexcept {
         alignas(simd::block_alignment<T>) T buffers[std::max<std::size_t>(inference_buffer_count, 1)]
                                                    [inference_buffer_size];  // (one unused for one layer)
-        detail::static_for<layer_count>([&](auto i) {
+        if constexpr (layers_run) detail::static_for<layer_count>([&](auto i) {
             const T* in = i == 0 ? x : buffers[(i - 1) % 2];
             T* y = i + 1 == layer_count ? out : buffers[i % 2];
             layer_type<i>::forward(m.parameter_data<i>(), m.state_data<i>(), in, y);

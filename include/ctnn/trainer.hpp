@@ -46,6 +46,7 @@
 #include "backprop.hpp"
 #include "callback.hpp"
 #include "dataset.hpp"
+#include "detail/layer_checks.hpp"
 #include "detail/number_text.hpp"
 #include "detail/shuffle.hpp"
 #include "detail/simd.hpp"
@@ -365,10 +366,48 @@ private:
     std::ostream* progress_stream_ = &std::cerr;
 };
 
+namespace detail {
+// What compile() returns for a model with a layer that cannot be trained,
+// after the one error naming it (layer_has_no_backward<1>): it takes the calls
+// a Trainer takes, with fit's options by name, so that the user's fit and
+// evaluate add no errors of their own.
+struct untrainable_fit_options {  // Trainer::Options' names
+    std::size_t batch_size = 32;
+    std::size_t epochs = 1;
+    const void* validation_data = nullptr;
+    double validation_split = 0.0;
+    bool shuffle = true;
+    std::uint64_t seed = 0;
+    int verbose = 1;
+};
+struct untrainable_model {
+    template <class Data, class... Callbacks>
+    History fit(const Data&, const untrainable_fit_options& = {}, Callbacks&&...) const {
+        return {};
+    }
+    template <class Data>
+    Logs evaluate(const Data&) const {
+        return {};
+    }
+    template <class... Args>
+    void predict(Args&&...) const noexcept {}
+    template <class Stream>
+    void set_progress_stream(Stream&) const noexcept {}
+};
+}  // namespace detail
+
 // Keras' model.compile(optimizer, loss, metrics): a Trainer for this model.
+// Every layer must be trainable (layer.hpp, TrainableLayer): otherwise one
+// error here, at the caller's line, names the first layer that is not and
+// what it lacks, instead of errors inside the training pass.
 template <class Model, class Opt, Loss L, Metric... Ms>
-[[nodiscard]] Trainer<Model, Opt, L, Ms...> compile(Model& model, Opt optimizer, L loss, Ms... metrics) {
-    return Trainer<Model, Opt, L, Ms...>(model, optimizer, loss, metrics...);
+[[nodiscard]] auto compile(Model& model, Opt optimizer, L loss, Ms... metrics) {
+    if constexpr (detail::model_trains<Model>()) {
+        return Trainer<Model, Opt, L, Ms...>(model, optimizer, loss, metrics...);
+    } else {
+        (void)sizeof(detail::training_report_of<Model>);  // fails once, naming the layer: layer_has_no_backward<1>
+        return detail::untrainable_model{};
+    }
 }
 
 }  // namespace ctnn
