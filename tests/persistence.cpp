@@ -123,6 +123,23 @@ TEST_CASE("load reports each problem, and leaves the model unchanged") {
     CHECK(load_error(target, dir / "double.ctnn")
               .find("holds double (binary64) values; this model is float (binary32)") != std::string::npos);
 
+    // Counts that add up to the file's size but differ from the architecture's
+    // (160 parameters and 1 state value, checksum recomputed): the message
+    // lists the architecture's weights from the layers' manifests.
+    std::string recounted = good;
+    auto put64 = [&](std::size_t at, std::uint64_t v) {
+        for (int b = 0; b < 8; ++b) recounted[at + b] = static_cast<char>(v >> (8 * b));
+    };
+    put64(28, 160);
+    put64(36, 1);
+    const std::uint32_t crc = detail::crc32(std::string_view(recounted).substr(0, recounted.size() - 4));
+    for (int b = 0; b < 4; ++b) recounted[recounted.size() - 4 + b] = static_cast<char>(crc >> (8 * b));
+    write_bytes(dir / "recounted.ctnn", recounted);
+    CHECK(load_error(target, dir / "recounted.ctnn")
+              .find("do not match the architecture's (161, 0), whose weights are:\n  dense/kernel (33, 4)\n  "
+                    "dense/bias (4)\n  dense_1/kernel (4, 4)\n  dense_1/bias (4)\n  dense_2/kernel (4, 1)\n  "
+                    "dense_2/bias (1)") != std::string::npos);
+
     Sequential<Dense<33, 8, ReLU>, Dense<8, 1, Sigmoid>> other(Seed{1});
     save(other, dir / "other.ctnn");
     const std::string message = load_error(target, dir / "other.ctnn");

@@ -1,5 +1,7 @@
 // summary(): the Keras-style table, exactly.
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -39,4 +41,49 @@ TEST_CASE("summary names repeated kinds like Keras and sizes in KB") {
     CHECK(s.find("dense_1 (Dense)") != std::string::npos);
     CHECK(s.find("(None, 128)") != std::string::npos);
     CHECK(s.find("Total params: 101770 (397.54 KB)") != std::string::npos);
+}
+
+// The weight manifests (weights.hpp): every layer's tensors, in Keras' order,
+// fill its blocks exactly, lie where its view reads them, and carry Keras'
+// names and shapes.
+namespace {
+template <class T>
+using AllLayers = ctnn::BasicSequential<T, ctnn::Normalization, ctnn::Dense<3, 4, ctnn::ReLU>, ctnn::BatchNormalization,
+                                        ctnn::Dropout<0.25f>, ctnn::Activation<ctnn::Tanh>, ctnn::Dense<4, 2, ctnn::Softmax>>;
+}
+
+TEST_CASE_TEMPLATE("every layer's weight manifest fills its blocks exactly", T, float, double) {
+    using Model = AllLayers<T>;
+    ctnn::detail::static_for<Model::layer_count>([&](auto i) {
+        using L = typename Model::template layer_type<i>;
+        std::size_t trainable = 0, state = 0;
+        for (const ctnn::WeightTensor& w : L::weights) (w.trainable ? trainable : state) += w.size();
+        CAPTURE(i.value);
+        CHECK(trainable == L::parameter_count);
+        CHECK(state == L::state_count);
+    });
+    // Where the views read them.
+    Model m;
+    using D = typename Model::template layer_type<1>;
+    CHECK(m.template layer<1>().bias().data() == m.parameters().data() + Model::template parameter_offset<1> +
+                                                     ctnn::detail::weight_offset<D>(1));
+    using B = typename Model::template layer_type<2>;
+    CHECK(m.template layer<2>().beta().data() ==
+          m.parameters().data() + Model::template parameter_offset<2> + ctnn::detail::weight_offset<B>(1));
+    CHECK(m.template layer<2>().moving_variance().data() ==
+          m.state().data() + Model::template state_offset<2> + ctnn::detail::weight_offset<B>(3));
+    using N = typename Model::template layer_type<0>;
+    CHECK(m.template layer<0>().variance().data() == m.state().data() + ctnn::detail::weight_offset<N>(1));
+}
+
+TEST_CASE("weight_names lists a model's tensors as Keras names them, in model.weights order") {
+    const std::vector<std::string> want = {
+        "normalization/mean (3)",         "normalization/variance (3)",
+        "dense/kernel (3, 4)",            "dense/bias (4)",
+        "batch_normalization/gamma (4)",  "batch_normalization/beta (4)",
+        "batch_normalization/moving_mean (4)", "batch_normalization/moving_variance (4)",
+        "dense_1/kernel (4, 2)",          "dense_1/bias (2)"};
+    CHECK(ctnn::weight_names<AllLayers<float>>() == want);
+    CHECK(ctnn::layer_names<AllLayers<float>>() ==
+          std::vector<std::string>{"normalization", "dense", "batch_normalization", "dropout", "activation", "dense_1"});
 }

@@ -20,3 +20,4 @@
 #include "layers/normalization.hpp"
 #include "random.hpp"
 #include "sequential.hpp"
+#include "weights.hpp"

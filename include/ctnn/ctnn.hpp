@@ -36,3 +36,4 @@
 #include "progress.hpp"
 #include "summary.hpp"
 #include "trainer.hpp"
+#include "weight_names.hpp"

@@ -39,6 +39,7 @@
 #include "detail/crc32.hpp"
 #include "detail/read_file.hpp"
 #include "error.hpp"
+#include "weight_names.hpp"
 
 namespace ctnn {
 
@@ -138,10 +139,13 @@ void load(Model& model, const std::string& path) {
     if (architecture != Model::name.view())
         fail("the file holds another architecture:\n  file:  " + std::string(architecture) +
              "\n  model: " + std::string(Model::name.view()));
-    if (parameters != Model::parameter_count || state != Model::state_count)
+    if (parameters != Model::parameter_count || state != Model::state_count) {
+        std::string tensors;  // what the architecture holds, from the layers' manifests
+        for (const std::string& w : weight_names<Model>()) tensors += "\n  " + w;
         fail("corrupt: the counts (" + std::to_string(parameters) + ", " + std::to_string(state) +
              ") do not match the architecture's (" + std::to_string(Model::parameter_count) + ", " +
-             std::to_string(Model::state_count) + ")");
+             std::to_string(Model::state_count) + "), whose weights are:" + tensors);
+    }
 
     // Every check passed: only now is the model written.
     std::size_t at = detail::model_file_header + architecture_size;

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "detail/static_for.hpp"
+#include "weight_names.hpp"
+#include "weights.hpp"
 
 namespace ctnn {
 
@@ -29,21 +31,6 @@ inline std::string readable_bytes(double bytes) {
     return text;
 }
 
-// Keras' automatic layer names: "dense", "dense_1", "activation", ...
-inline std::string snake_case(std::string_view kind) {
-    std::string out;
-    for (std::size_t i = 0; i < kind.size(); ++i) {
-        const char c = kind[i];
-        if (c >= 'A' && c <= 'Z') {
-            if (i > 0 && !(kind[i - 1] >= 'A' && kind[i - 1] <= 'Z')) out += '_';
-            out += static_cast<char>(c - 'A' + 'a');
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
 }  // namespace detail
 
 template <class Model>
@@ -53,15 +40,14 @@ void summary(const Model& model, std::ostream& os) {
         std::string layer, shape, params;
     };
     std::vector<Row> rows;
-    std::map<std::string, int> seen;
+    const std::vector<std::string> names = layer_names<Model>();
     detail::static_for<Model::layer_count>([&](auto i) {
         using L = typename Model::template layer_type<i>;
-        const std::string kind(L::kind.view());
-        const std::string base = detail::snake_case(kind);
-        const int n = seen[base]++;
-        rows.push_back({(n == 0 ? base : base + "_" + std::to_string(n)) + " (" + kind + ")",
-                        "(None, " + std::to_string(L::output_size) + ")",
-                        std::to_string(L::parameter_count + L::state_count)});
+        std::size_t count = 0;  // the manifest's tensors; a layer without one, its block sizes
+        for (const WeightTensor& w : detail::weights_of<L>()) count += w.size();
+        if (detail::weights_of<L>().size() == 0) count = L::parameter_count + L::state_count;
+        rows.push_back({names[i] + " (" + std::string(L::kind.view()) + ")",
+                        "(None, " + std::to_string(L::output_size) + ")", std::to_string(count)});
     });
     std::size_t w0 = std::string("Layer (type)").size(), w1 = std::string("Output Shape").size(),
                 w2 = std::string("Param #").size();

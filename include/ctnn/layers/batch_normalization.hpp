@@ -23,6 +23,7 @@
 #include "../kernels/dense.hpp"
 #include "../kernels/elementwise.hpp"
 #include "../random.hpp"
+#include "../weights.hpp"
 #include "shape_preserving.hpp"
 
 namespace ctnn {
@@ -53,6 +54,10 @@ struct BatchNormalization {
     struct bind : ShapePreservingBase<T, Width> {
         static constexpr std::size_t parameter_count = 2 * Width;  // gamma, beta
         static constexpr std::size_t state_count = 2 * Width;      // moving mean, moving variance
+        static constexpr std::array<WeightTensor, 4> weights{{{"gamma", true, 1, {Width}},
+                                                              {"beta", true, 1, {Width}},
+                                                              {"moving_mean", false, 1, {Width}},
+                                                              {"moving_variance", false, 1, {Width}}}};
         static constexpr auto name = BatchNormalization::name;
         static constexpr detail::fixed_string kind{"BatchNormalization"};
 

@@ -18,6 +18,7 @@
 #include "../kernels/elementwise.hpp"
 #include "../kernels/gemm.hpp"
 #include "../matrix_view.hpp"
+#include "../weights.hpp"
 #include "../random.hpp"
 
 namespace ctnn {
@@ -54,6 +55,8 @@ struct Dense {
         static constexpr std::size_t state_count = 0;
         static constexpr auto name = Dense::name;
         static constexpr detail::fixed_string kind{"Dense"};
+        static constexpr std::array<WeightTensor, 2> weights{
+            {{"kernel", true, 2, {In, Out}}, {"bias", true, 1, {Out}}}};
 
         static void initialize(T* params, T*, Rng& rng) noexcept {
             const double limit = std::sqrt(6.0 / static_cast<double>(In + Out));  // Glorot uniform

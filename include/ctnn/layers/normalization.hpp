@@ -16,6 +16,7 @@
 #include "../detail/simd.hpp"
 #include "../kernels/dense.hpp"
 #include "../random.hpp"
+#include "../weights.hpp"
 #include "shape_preserving.hpp"
 
 namespace ctnn {
@@ -58,6 +59,10 @@ struct Normalization {
     template <class T, std::size_t Width>
     struct bind : ShapePreservingBase<T, Width> {
         static constexpr std::size_t state_count = 2 * Width;  // mean, variance
+        // (Keras' Normalization also keeps a count, for adapt() in batches; ctnn
+        // adapts in one pass and stores none.)
+        static constexpr std::array<WeightTensor, 2> weights{
+            {{"mean", false, 1, {Width}}, {"variance", false, 1, {Width}}}};
         static constexpr auto name = Normalization::name;
         static constexpr detail::fixed_string kind{"Normalization"};
 

@@ -9,6 +9,7 @@
 
 #include "../activations/linear.hpp"
 #include "../random.hpp"
+#include "../weights.hpp"
 
 namespace ctnn {
 
@@ -24,6 +25,7 @@ struct ShapePreservingBase {
     static constexpr std::size_t parameter_count = 0;
     static constexpr std::size_t state_count = 0;
     static constexpr std::size_t scratch_per_sample = 0;
+    static constexpr std::array<WeightTensor, 0> weights{};
 
     static void initialize(T*, T*, Rng&) noexcept {}
 
