@@ -165,3 +165,73 @@ TEST_CASE("one inference runs every layer through two ping-pong buffers, as the 
     });
     for (std::size_t j = 0; j < 3; ++j) CHECK(y[j] == acts.back()[j]);
 }
+
+// Streaming (layer.hpp, StreamingLayer): the per-stream state lives in the
+// caller's Model::Stream, sliced per layer at compile-time offsets; layers of
+// today have none and step with their forward pass.
+namespace {
+// A test layer with per-stream state: a running sum of its inputs over the
+// steps of one stream (y = x + s, then s = y); its forward pass is the first step.
+struct RunningSum {
+    static constexpr bool shape_preserving = true;
+    static constexpr detail::fixed_string name{"RunningSum"};
+    template <class T, std::size_t Width>
+    struct bind : ShapePreservingBase<T, Width> {
+        static constexpr auto name = RunningSum::name;
+        static constexpr detail::fixed_string kind{"RunningSum"};
+        static constexpr std::size_t stream_state_count = Width;
+        static void forward(const T*, const T*, const T* x, T* y) noexcept {
+            for (std::size_t i = 0; i < Width; ++i) y[i] = x[i];
+        }
+        static void step(const T*, const T*, T* sum, const T* x, T* y) noexcept {
+            for (std::size_t i = 0; i < Width; ++i) y[i] = sum[i] = x[i] + sum[i];
+        }
+    };
+};
+}  // namespace
+
+TEST_CASE("a model of today's layers steps as it runs one sample, with an empty Stream") {
+    static_assert(Card::stream_state_count == 0 && Card::can_stream);
+    static_assert(Card::step_input_size == 33 && Card::step_output_size == 1);
+    static_assert(std::is_empty_v<Card::Stream>);
+    const auto m = std::make_unique<const Card>(Seed{5});
+    Card::Stream s;
+    std::array<float, 33> x{};
+    for (std::size_t i = 0; i < 33; ++i) x[i] = float(i) / 10 - 1.5f;
+    for (int t = 0; t < 3; ++t) CHECK(m->step(s, x) == (*m)(x));
+}
+
+TEST_CASE("per-stream state: each Stream holds its own, sliced per layer; reset starts it again") {
+    using Model = BasicSequential<double, Dense<2, 3>, RunningSum, Dense<3, 1>>;
+    static_assert(Model::stream_state_count == 3);
+    static_assert(Model::stream_offset<0> == 0 && Model::stream_offset<1> == 0 && Model::stream_offset<2> == 3);
+    const Model m(Seed{2});
+    const auto dense = [&](const std::array<double, 2>& x) {  // the first Dense by hand
+        std::array<double, 3> h{};
+        for (std::size_t j = 0; j < 3; ++j) {
+            h[j] = m.layer<0>().bias()[j];
+            for (std::size_t i = 0; i < 2; ++i) h[j] += x[i] * m.layer<0>().kernel()(i, j);
+        }
+        return h;
+    };
+    const auto out = [&](const std::array<double, 3>& h) {
+        double y = m.layer<2>().bias()[0];
+        for (std::size_t i = 0; i < 3; ++i) y += h[i] * m.layer<2>().kernel()(i, 0);
+        return y;
+    };
+    const std::array<double, 2> x1{0.5, -1.0}, x2{2.0, 0.25};
+    Model::Stream a, b;
+    const double a1 = m.step(a, x1)[0];
+    const double b1 = m.step(b, x2)[0];  // another stream, interleaved
+    const double a2 = m.step(a, x2)[0];
+    const auto h1 = dense(x1), h2 = dense(x2);
+    std::array<double, 3> sum{};
+    for (std::size_t i = 0; i < 3; ++i) sum[i] = h1[i] + h2[i];
+    CHECK(a1 == doctest::Approx(out(h1)).epsilon(1e-14));
+    CHECK(b1 == doctest::Approx(out(h2)).epsilon(1e-14));
+    CHECK(a2 == doctest::Approx(out(sum)).epsilon(1e-14));
+    CHECK(a.data()[0] == doctest::Approx(sum[0]).epsilon(1e-14));
+    a.reset();
+    CHECK(a.data()[0] == 0.0);
+    CHECK(m.step(a, x1)[0] == a1);
+}

@@ -58,7 +58,7 @@ public:
         detail::static_for<layer_count>([&](auto i) {
             using Layer = typename Model::template layer_type<i>;
             const T* x = i == 0 ? input_.data() : outputs_[i == 0 ? 0 : i - 1].data();
-            Layer::forward_train(params + Model::template parameter_offset<i>, state_at<i>(state), x,
+            Layer::forward_train(Model::template parameter_slice<i>(params), Model::template state_slice<i>(state), x,
                                  outputs_[i].data(), scratch_[i].data(), n, rng);
         });
 
@@ -84,8 +84,9 @@ public:
             const T* x = i == 0 ? input_.data() : outputs_[i == 0 ? 0 : i - 1].data();
             T* dx = i == 0 ? nullptr : gradients_[i == 0 ? 0 : i - 1].data();  // the first layer's is never needed
             Layer::template backward<fused && i == layer_count - 1>(
-                params + Model::template parameter_offset<i>, state_at<i>(state), x, outputs_[i].data(),
-                scratch_[i].data(), gradients_[i].data(), dx, dparams + Model::template parameter_offset<i>, n);
+                Model::template parameter_slice<i>(params), Model::template state_slice<i>(state), x,
+                outputs_[i].data(), scratch_[i].data(), gradients_[i].data(), dx,
+                Model::template parameter_slice<i>(dparams), n);
         });
         return total / double(n);
     }
@@ -93,10 +94,6 @@ public:
 private:
     static std::size_t padded(std::size_t n) noexcept { return n + simd::max_lanes<T>; }
 
-    template <std::size_t I>
-    static T* state_at(T* state) noexcept {
-        return Model::state_count ? state + Model::template state_offset<I> : nullptr;
-    }
 
     L loss_;
     std::size_t max_batch_;

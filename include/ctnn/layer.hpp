@@ -104,6 +104,20 @@ concept BackwardLayer = requires(const T* in, T* out, std::size_t n) {
 template <class L, class T>
 concept TrainableLayer = InferenceLayer<L, T> && ForwardTrainLayer<L, T> && BackwardLayer<L, T>;
 
+// StreamingLayer<L, T>: a layer with per-stream state (the recurrent issue's
+// layers), a third storage kind beside parameters and state that lives in the
+// caller's Model::Stream, not in the model:
+//   requires: stream_state_count; step(params, state, stream, x, y), noexcept.
+//   ensures:  step reads one time step x and its stream slice, writes y and
+//             the updated stream slice; the model's blocks are only read.
+// A layer without stream state steps with its forward pass (a rank-1 model's
+// step is its forward pass).
+template <class L, class T>
+concept StreamingLayer = requires(const T* in, T* out) {
+    { L::stream_state_count } -> std::convertible_to<std::size_t>;
+    L::step(in, in, out, in, out);
+};
+
 // ---- A layer description ---------------------------------------------------
 template <class L>
 concept FixedShapeLayer = requires {

@@ -137,8 +137,13 @@ private:
     static constexpr auto state_offsets_(std::index_sequence<I...>) {
         return detail::offsets_of<detail::state_count_of<layer_type<I>>()...>;
     }
+    template <std::size_t... I>
+    static constexpr auto stream_offsets_(std::index_sequence<I...>) {
+        return detail::offsets_of<detail::stream_state_count_of<layer_type<I>, T>()...>;
+    }
     static constexpr auto parameter_offsets = parameter_offsets_(std::make_index_sequence<layer_count>{});
     static constexpr auto state_offsets = state_offsets_(std::make_index_sequence<layer_count>{});
+    static constexpr auto stream_offsets = stream_offsets_(std::make_index_sequence<layer_count>{});
     // The widest of the model's input, its layers' widths and its output.
     static constexpr std::size_t widest_width = std::ranges::max(shapes::inputs);
 
@@ -149,8 +154,30 @@ public:
     template <std::size_t I>
     static constexpr std::size_t state_offset = decltype(+boost::hana::at_c<I>(state_offsets))::value;
 
+    template <std::size_t I>
+    static constexpr std::size_t stream_offset = decltype(+boost::hana::at_c<I>(stream_offsets))::value;
+
     static constexpr std::size_t parameter_count = parameter_offset<layer_count>;
     static constexpr std::size_t state_count = state_offset<layer_count>;
+    // Per-stream state (layer.hpp, StreamingLayer): none for the layers of today.
+    static constexpr std::size_t stream_state_count = stream_offset<layer_count>;
+
+    // Layer I's slice of a block in the model's layout (its own blocks, or a
+    // gradient, a copy or a Stream of the same size); null for an empty block.
+    // The one place for the offset arithmetic: the model, the training pass
+    // and step use it.
+    template <std::size_t I, class P>
+    static constexpr P* parameter_slice(P* block) noexcept {
+        return parameter_count ? block + parameter_offset<I> : nullptr;
+    }
+    template <std::size_t I, class P>
+    static constexpr P* state_slice(P* block) noexcept {
+        return state_count ? block + state_offset<I> : nullptr;
+    }
+    template <std::size_t I, class P>
+    static constexpr P* stream_slice(P* block) noexcept {
+        return stream_state_count ? block + stream_offset<I> : nullptr;
+    }
 
     // The model's C++ spelling, e.g. "ctnn::Sequential<ctnn::Dense<4, 1, ctnn::Linear>>".
     static constexpr auto name = [] {
@@ -295,6 +322,48 @@ public:
         for (; k < xs.size(); ++k) ys[k] = (*this)(xs[k]);
     }
 
+    // ---- streaming ---------------------------------------------------------
+    // One time step per call, the per-stream state in the caller's Stream (so
+    // one const model serves any number of streams). A layer with stream
+    // state steps with its step(), the others with their forward pass: a
+    // model of today's layers steps exactly as it runs one sample.
+    static constexpr bool can_stream = true;  // every layer of today acts on one step
+    static constexpr std::size_t step_input_size = input_size;
+    static constexpr std::size_t step_output_size = output_size;
+
+    struct Stream {
+        constexpr Stream() noexcept = default;
+        // Back to the state of a new stream (zeros).
+        constexpr void reset() noexcept {
+            if constexpr (stream_state_count > 0) values_.values.fill(T(0));
+        }
+        constexpr T* data() noexcept { return values_.data(); }
+        constexpr const T* data() const noexcept { return values_.data(); }
+
+    private:
+        [[no_unique_address]] detail::Block<T, stream_state_count, simd::block_alignment<T>, simd::max_lanes<T> - 1>
+            values_{};
+    };
+
+    [[nodiscard]] std::array<T, step_output_size> step(Stream& stream,
+                                                       std::span<const T, step_input_size> x) const noexcept {
+        alignas(simd::block_alignment<T>) T out[kernels::padded_size<T>(step_output_size)];
+        run_layers(x.data(), out, [&](auto i, const T* in, T* y) {
+            using L = layer_type<i>;
+            if constexpr (StreamingLayer<L, T>)
+                L::step(parameter_data<i>(), state_data<i>(), stream_slice<i>(stream.data()), in, y);
+            else
+                L::forward(parameter_data<i>(), state_data<i>(), in, y);
+        });
+        std::array<T, step_output_size> result;
+        for (std::size_t j = 0; j < step_output_size; ++j) result[j] = out[j];
+        return result;
+    }
+    [[nodiscard]] std::array<T, step_output_size> step(Stream& stream,
+                                                       const std::array<T, step_input_size>& x) const noexcept {
+        return step(stream, std::span<const T, step_input_size>(x));
+    }
+
 private:
     using ParameterBlock = detail::Block<T, parameter_count, detail::model_block_alignment<T>, simd::max_lanes<T> - 1>;
     using StateBlock = detail::Block<T, state_count, detail::model_block_alignment<T>, simd::max_lanes<T> - 1>;
@@ -307,19 +376,19 @@ private:
 
     template <std::size_t I>
     constexpr T* parameter_data() noexcept {
-        return parameter_count ? parameters_.data() + parameter_offset<I> : nullptr;
+        return parameter_slice<I>(parameters_.data());
     }
     template <std::size_t I>
     constexpr const T* parameter_data() const noexcept {
-        return parameter_count ? parameters_.data() + parameter_offset<I> : nullptr;
+        return parameter_slice<I>(parameters_.data());
     }
     template <std::size_t I>
     constexpr T* state_data() noexcept {
-        return state_count ? state_.data() + state_offset<I> : nullptr;
+        return state_slice<I>(state_.data());
     }
     template <std::size_t I>
     constexpr const T* state_data() const noexcept {
-        return state_count ? state_.data() + state_offset<I> : nullptr;
+        return state_slice<I>(state_.data());
     }
 
     // ys rows [k, k + L) from xs rows [k, k + L), L = max_lanes: the tile in
@@ -368,12 +437,25 @@ private:
     // to out, the first reads x.
     friend struct detail::forward_pass_access;
     CTNN_FORWARD_PASS static void forward_sample(const BasicSequential& m, const T* x, T* out) noexcept {
-        alignas(simd::block_alignment<T>) T buffers[std::max<std::size_t>(inference_buffer_count, 1)]
-                                                   [inference_buffer_size];  // (one unused for one layer)
-        if constexpr (layers_run) detail::static_for<layer_count>([&](auto i) {
-            const T* in = i == 0 ? x : buffers[(i - 1) % 2];
-            T* y = i + 1 == layer_count ? out : buffers[i % 2];
+        m.run_layers(x, out, [&](auto i, const T* in, T* y) {
             layer_type<i>::forward(m.parameter_data<i>(), m.state_data<i>(), in, y);
+        });
+    }
+
+    // Calls run(i, in, y) for each layer i in turn through the two ping-pong
+    // buffers: in is x for the first layer, y is out for the last.
+    template <class Run>
+    void run_layers(const T* x, T* out, Run&& run) const noexcept {
+        constexpr std::size_t slots = std::max<std::size_t>(inference_buffer_count, 1);
+        alignas(simd::block_alignment<T>) T buffers[slots][inference_buffer_size];  // (one unused for one layer)
+        if constexpr (layers_run) detail::static_for<layer_count>([&](auto i) {
+            const T* in;
+            T* y;
+            if constexpr (i == 0) in = x;
+            else in = buffers[(i - 1) % slots];
+            if constexpr (i + 1 == layer_count) y = out;
+            else y = buffers[i % slots];
+            run(i, in, y);
         });
     }
 

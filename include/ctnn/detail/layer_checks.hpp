@@ -91,6 +91,12 @@ constexpr std::size_t state_count_of() noexcept {
     else return 0;
 }
 
+template <class L, class T>
+constexpr std::size_t stream_state_count_of() noexcept {
+    if constexpr (StreamingLayer<L, T>) return L::stream_state_count;
+    else return 0;
+}
+
 // Whether every layer of a model can be trained, and the report when not.
 template <class Model>
 constexpr bool model_trains() noexcept {
