@@ -13,7 +13,7 @@
 // so each value loaded serves several FMAs (with AVX-512, 6 x 4 vectors: 24
 // FMAs for 4 loads and 6 broadcasts, and 29 of the 32 registers). Columns left
 // over after whole tiles take narrower vectors, then scalars; rows left over,
-// a shorter tile. C is only ever written within its M x N values.
+// one-row tiles. C is only ever written within its M x N values.
 #pragma once
 
 #include <algorithm>
@@ -66,14 +66,15 @@ inline void gemm_columns(std::size_t m_count, std::size_t k_count, const T* a, s
     std::size_t m = 0;
     for (; m + MR <= m_count; m += MR)
         gemm_tile<V, MR, NV>(a + m * a_m, a_m, a_k, b + First, ldb, k_count, bias_at, c + m * ldc + First, ldc);
+    // The rows left over (fewer than MR), one at a time: every value of C is
+    // the same chain of FMAs over k whichever tile computes it, so this is
+    // bit-identical to a shorter tile, and instantiates one tile per column
+    // group where a tile per leftover count made MR - 1 (compile time, issue 14).
+    // The bound r + 1 < MR is always true here (rest < MR); it tells g++ the
+    // loop is short (without it, -Waggressive-loop-optimizations warns).
     const std::size_t rest = m_count - m;
-    if (rest == 0) return;
-    // A shorter tile for the rows left over: one instantiation per count.
-    ctnn::detail::static_for<MR - 1>([&](auto r) {
-        if (rest == r + 1)
-            gemm_tile<V, r + 1, NV>(a + m * a_m, a_m, a_k, b + First, ldb, k_count, bias_at, c + m * ldc + First,
-                                    ldc);
-    });
+    for (std::size_t r = 0; r < rest && r + 1 < MR; ++r, ++m)
+        gemm_tile<V, 1, NV>(a + m * a_m, a_m, a_k, b + First, ldb, k_count, bias_at, c + m * ldc + First, ldc);
 }
 
 // Columns [First, N): whole tiles of the widest vector, then narrower ones.
