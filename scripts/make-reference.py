@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """Regenerate the PyTorch reference vectors in tests/data/ for tests/reference.cpp,
-tests/training_reference.cpp and tests/batch_normalization_reference.cpp.
+tests/training_reference.cpp and tests/batch_normalization_reference.cpp (which
+also reads rank2.txt).
 
-Produces, deterministically (same bytes on every run):
+Produces, deterministically (same bytes on every run on one machine; another
+CPU or torch build may change last digits, far below every test's tolerance):
 
   tests/data/activations.txt
       For each elementwise activation (ctnn::Linear, ReLU, ELU, SELU, Swish,
@@ -100,6 +102,37 @@ Produces, deterministically (same bytes on every run):
       Keras' moving statistics copied into running_mean/running_var, i.e.
       (x - moving_mean) / sqrt(moving_variance + eps) * gamma + beta.
 
+  tests/data/rank2.txt
+      The first rank-2 model, also for tests/batch_normalization_reference.cpp:
+        Input<8, 3> -> Dense<3, 4, Tanh> -> BatchNormalization -> Flatten
+        -> Dense<32, 1, Sigmoid>
+      (57 parameters: kernel 3 x 4, bias 4 | gamma 4, beta 4 | kernel 32 x 1,
+      bias 1; 8 state values as in batch_normalization.txt). A sample is 24
+      values, step t feature f at t * 3 + f: row n's are the formula inputs
+      x[n][i], i = 0-23, its target [x0 + ... + x23 > 0] (7 of the 12 rows
+      are 1). Initial values as batch_normalization.txt's, by flat index
+      (Dense 0.25 * u(k) for k = 0-15 and 24-56; gamma, beta, the moving
+      statistics by the same formulas). In PyTorch: nn.Linear(3, 4) on the
+      last axis of (N, 8, 3), tanh, BatchNorm1d(4, eps=1e-3, momentum=0.01)
+      on the (N, 4, 8) transpose (per channel, statistics over the N * 8
+      values: Keras' BatchNormalization on (steps, channels)), flatten of
+      (N, 8, 4) row-major (step t channel c at t * 4 + c, the index of
+      Dense<32, 1>'s kernel row), nn.Linear(32, 1), sigmoid, BCELoss,
+      SGD(lr 0.1). Keras' moving statistics as above, the biased variance
+      over the N * 8 values. The script also runs Keras' formula through
+      autograd (same output and gradient), and asserts that two wrong
+      semantics move the first step's predictions by more than 1e-3:
+      Flatten column-major (channel c step t at c * 8 + t), and
+      BatchNormalization with statistics per (step, channel) over the batch
+      only. Two trajectories:
+        batch4         rows 0-3, 4-7, 8-11, 0-3 (4 steps)
+        single_sample  batches of ONE sample (rows 0, then 1: 2 steps):
+                       still 8 values a channel, so unlike
+                       batch_normalization.txt's single_row the variance is
+                       not 0 and no gradient is 0.
+      Per step and after each trajectory (samples 12-17), the same lines as
+      batch_normalization.txt.
+
 Format: plain text, '#' starts a comment line, values separated by spaces and
 printed with repr() (shortest string that round-trips a float64).
 
@@ -130,6 +163,7 @@ printed with repr() (shortest string that round-trips a float64).
                     s <state after the step...>
                     infer <m>
                     sample <n> x <inputs...> y <inference outputs...>   (m lines)
+  rank2.txt:        as batch_normalization.txt (24 inputs a row, 1 target)
 
 All computation is in float64 with Debian's python3-torch. Run from anywhere:
 
@@ -614,12 +648,197 @@ def write_batch_normalization(path):
         f.write("\n".join(lines) + "\n")
 
 
+# ---- a rank-2 model ----------------------------------------------------------
+
+R2_STEPS, R2_FEATURES = 8, 3  # Input<8, 3>: 8 time steps of 3 features
+R2_WIDTH = 4  # Dense<3, 4> on the last axis, so BatchNormalization has 4 channels
+R2_IN = R2_STEPS * R2_FEATURES  # 24 values a sample, step t feature f at t * 3 + f
+R2_FLAT = R2_STEPS * R2_WIDTH  # 32: Flatten of (8, 4), step t channel c at t * 4 + c
+R2_ROWS = 12
+R2_SAMPLES = list(range(12, 18))
+# name, batch size, steps; batches of consecutive rows in order.
+R2_TRAJECTORIES = [("batch4", 4, 4), ("single_sample", 1, 2)]
+R2_MODEL = ("ctnn::BasicSequential<double, ctnn::Input<8, 3>, ctnn::Dense<3, 4, ctnn::Tanh>, "
+            "ctnn::BatchNormalization, ctnn::Flatten, ctnn::Dense<32, 1, ctnn::Sigmoid>>")
+
+
+def rank2_target(x):
+    return [1.0 if sum(x) > 0 else 0.0]
+
+
+def rank2_initial_parameters():
+    """57 parameters: kernel 3 x 4, bias 4 | gamma 4, beta 4 | kernel 32 x 1, bias 1."""
+    w = [parameter(k) for k in range(16)]
+    w += [1.0 + 0.1 * u(16 + i) for i in range(R2_WIDTH)]
+    w += [0.05 * u(20 + i) for i in range(R2_WIDTH)]
+    w += [parameter(k) for k in range(24, 24 + R2_FLAT + 1)]
+    assert len(w) == 57
+    return w
+
+
+class Rank2(torch.nn.Module):
+    """Linear(3, 4) on the last axis of (N, 8, 3), tanh, BatchNorm1d(4) on the (N, 4, 8)
+    transpose (statistics over N and the 8 steps), flatten of (N, 8, 4), Linear(32, 1), sigmoid.
+    flatten_order "column" (flatten the (N, 4, 8) transpose) and bn "per_step" (BatchNorm1d(32)
+    on the (N, 32) flattening: statistics over N only, per step and channel, the 4 gammas and
+    betas repeated) are wrong semantics the test must tell apart."""
+
+    def __init__(self, flatten_order="row", bn_mode="channels"):
+        super().__init__()
+        w = rank2_initial_parameters()
+        self.lin1 = torch.nn.Linear(R2_FEATURES, R2_WIDTH, dtype=DT)
+        self.bn = torch.nn.BatchNorm1d(R2_WIDTH, eps=BN_EPSILON, momentum=1 - BN_MOMENTUM, dtype=DT)
+        self.lin2 = torch.nn.Linear(R2_FLAT, 1, dtype=DT)
+        self.flatten_order, self.bn_mode = flatten_order, bn_mode
+        with torch.no_grad():
+            self.lin1.weight.copy_(torch.tensor(w[0:12], dtype=DT).reshape(3, 4).t())
+            self.lin1.bias.copy_(torch.tensor(w[12:16], dtype=DT))
+            self.bn.weight.copy_(torch.tensor(w[16:20], dtype=DT))
+            self.bn.bias.copy_(torch.tensor(w[20:24], dtype=DT))
+            self.lin2.weight.copy_(torch.tensor(w[24:56], dtype=DT).reshape(32, 1).t())
+            self.lin2.bias.copy_(torch.tensor(w[56:57], dtype=DT))
+        assert self.block() == w
+
+    def hidden(self, x):
+        """The BatchNormalization layer's input, (N, 8, 4), from samples (N, 24)."""
+        return torch.tanh(self.lin1(x.reshape(-1, R2_STEPS, R2_FEATURES)))
+
+    def forward(self, x):
+        h = self.hidden(x)
+        if self.bn_mode == "channels":
+            z = self.bn(h.transpose(1, 2)).transpose(1, 2)  # (N, 8, 4)
+        else:  # wrong: every (step, channel) its own statistics over the batch
+            flat = h.reshape(-1, R2_FLAT)
+            mean = flat.mean(dim=0)
+            var = ((flat - mean) ** 2).mean(dim=0)
+            z = ((flat - mean) / torch.sqrt(var + BN_EPSILON)).reshape(-1, R2_STEPS, R2_WIDTH) * \
+                self.bn.weight + self.bn.bias
+        if self.flatten_order == "row":
+            flat = z.reshape(-1, R2_FLAT)
+        else:  # wrong: channel c step t at c * 8 + t
+            flat = z.transpose(1, 2).reshape(-1, R2_FLAT)
+        return torch.sigmoid(self.lin2(flat))
+
+    def keras_train_forward(self, x):
+        """Keras' training-mode formula through autograd: per channel, mean and biased variance
+        over the batch and the steps."""
+        h = self.hidden(x)
+        mean = h.mean(dim=(0, 1))
+        var = ((h - mean) ** 2).mean(dim=(0, 1))
+        z = (h - mean) / torch.sqrt(var + BN_EPSILON) * self.bn.weight + self.bn.bias
+        return torch.sigmoid(self.lin2(z.reshape(-1, R2_FLAT)))
+
+    def block(self, grad=False):
+        """Parameters (or their gradients) in Keras layout."""
+        pick = (lambda t: t.grad) if grad else (lambda t: t.detach())
+        return (pick(self.lin1.weight).t().reshape(-1).tolist() + pick(self.lin1.bias).tolist() +
+                pick(self.bn.weight).tolist() + pick(self.bn.bias).tolist() +
+                pick(self.lin2.weight).t().reshape(-1).tolist() + pick(self.lin2.bias).tolist())
+
+
+def write_rank2(path):
+    xs = [[input_value(n, i) for i in range(R2_IN)] for n in range(R2_ROWS)]
+    ys = [rank2_target(x) for x in xs]
+    assert 0 < sum(y[0] for y in ys) < R2_ROWS
+    loss_fn = torch.nn.BCELoss()
+    lines = [
+        "# PyTorch %s float64 reference for ctnn's rank-2 model (Keras semantics); generated by "
+        "scripts/make-reference.py, do not edit." % torch.__version__,
+        "# Inputs x[n][i] = 2 * u(n * 7919 + i * 31 + 7) (i = t * 3 + f: step t, feature f), target [sum of x > 0];",
+        "# u(k) = ((k * 40503 + 12345) mod 65536) / 32768 - 1. Initial parameters: Dense 0.25 * u(k),",
+        "# gamma 1 + 0.1 * u(k), beta 0.05 * u(k) (k: flat index); moving mean 0.1 * u(100 + i), moving variance",
+        "# 1 + 0.25 * u(104 + i). SGD(lr 0.1) + binary cross-entropy, batches of consecutive rows in order.",
+        "# BatchNormalization per channel, statistics over the batch and the 8 steps; Flatten row-major;",
+        "# moving statistics by Keras' rule with the biased variance. See the script's docstring.",
+        "model %s" % R2_MODEL,
+        "rows %d" % R2_ROWS,
+    ]
+    for n in range(R2_ROWS):
+        lines.append("row %d x %s y %s" % (n, fmt(xs[n]), fmt(ys[n])))
+    lines.append("init w %s" % fmt(rank2_initial_parameters()))
+    lines.append("init s %s" % fmt(bn_initial_state()))
+    for name, batch, steps in R2_TRAJECTORIES:
+        net = Rank2().train()
+        bn = net.bn
+        params = list(net.parameters())
+        optimizer = torch.optim.SGD(params, lr=0.1)
+        state = torch.tensor(bn_initial_state(), dtype=DT)
+        mm, mv = state[:R2_WIDTH].clone(), state[R2_WIDTH:].clone()
+        lines.append("trajectory %s batch %d steps %d" % (name, batch, steps))
+        for step in range(steps):
+            first = (step * batch) % R2_ROWS
+            rows = list(range(first, first + batch))
+            x = torch.tensor([xs[r] for r in rows], dtype=DT)
+            y = torch.tensor([ys[r] for r in rows], dtype=DT)
+            # Keras' moving statistics from the layer's input (before the update):
+            # per channel over batch * 8 values.
+            with torch.no_grad():
+                h = net.hidden(x).reshape(-1, R2_WIDTH)
+                assert h.shape[0] == batch * R2_STEPS
+                batch_mean = h.mean(dim=0)
+                batch_var = h.var(dim=0, unbiased=False)
+                new_mm = mm * BN_MOMENTUM + batch_mean * (1 - BN_MOMENTUM)
+                new_mv = mv * BN_MOMENTUM + batch_var * (1 - BN_MOMENTUM)
+                bn.running_mean.copy_(mm)
+                bn.running_var.copy_(mv)
+            optimizer.zero_grad()
+            p = net(x)  # nn.BatchNorm1d in training mode, on (N, 4, 8)
+            assert p.shape == (batch, 1)
+            loss = loss_fn(p, y)
+            q = net.keras_train_forward(x)
+            keras_grads = torch.autograd.grad(loss_fn(q, y), params)
+            assert (q - p).abs().max().item() < 1e-15
+            loss.backward()
+            worst = max((a.grad - b).abs().max().item() for a, b in zip(params, keras_grads))
+            assert worst < 1e-14, "BatchNorm1d and Keras' formula differ by %g" % worst
+            with torch.no_grad():
+                assert (bn.running_mean - new_mm).abs().max().item() < 1e-15
+                unbiased = mv * BN_MOMENTUM + h.var(dim=0, unbiased=True) * (1 - BN_MOMENTUM)
+                assert (bn.running_var - unbiased).abs().max().item() < 1e-15
+                assert (bn.running_var - new_mv).abs().min().item() > 1e-9
+            if step == 0:
+                # The wrong semantics give predictions far beyond the test's tolerances
+                # (BatchNorm per step and channel: only with more than one sample a batch).
+                wrong = [Rank2(flatten_order="column")]
+                if batch > 1:
+                    wrong.append(Rank2(bn_mode="per_step"))
+                with torch.no_grad():
+                    for other in wrong:
+                        assert (other.train()(x) - p).abs().max().item() > 1e-3
+            pd = p.detach()
+            assert pd.min().item() > 1e-3 and pd.max().item() < 1 - 1e-3, "BCE prediction near the clip"
+            g = net.block(grad=True)
+            optimizer.step()
+            w = net.block()
+            mm, mv = new_mm, new_mv
+            lines.append("step %d rows %s loss %s" % (step + 1, " ".join(str(r) for r in rows), repr(loss.item())))
+            lines.append("p %s" % fmt(pd.reshape(-1).tolist()))
+            lines.append("g %s" % fmt(g))
+            lines.append("w %s" % fmt(w))
+            lines.append("s %s" % fmt(mm.tolist() + mv.tolist()))
+        # Inference with Keras' moving statistics.
+        net.eval()
+        with torch.no_grad():
+            bn.running_mean.copy_(mm)
+            bn.running_var.copy_(mv)
+            x = torch.tensor([[input_value(n, i) for i in range(R2_IN)] for n in R2_SAMPLES], dtype=DT)
+            out = net(x)
+            z = (net.hidden(x) - mm) / torch.sqrt(mv + BN_EPSILON) * bn.weight + bn.bias
+            assert (torch.sigmoid(net.lin2(z.reshape(-1, R2_FLAT))) - out).abs().max().item() < 1e-15
+        lines.append("infer %d" % len(R2_SAMPLES))
+        for n, xr, yr in zip(R2_SAMPLES, x.tolist(), out.tolist()):
+            lines.append("sample %d x %s y %s" % (n, fmt(xr), fmt(yr)))
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def main():
     os.makedirs(DATA, exist_ok=True)
     write_activations(os.path.join(DATA, "activations.txt"))
     write_models(os.path.join(DATA, "models.txt"))
     write_training(os.path.join(DATA, "training.txt"))
     write_batch_normalization(os.path.join(DATA, "batch_normalization.txt"))
+    write_rank2(os.path.join(DATA, "rank2.txt"))
 
 
 if __name__ == "__main__":

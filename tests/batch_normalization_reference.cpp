@@ -28,6 +28,23 @@
 // model.state() after the step; after each trajectory, model(x) for six
 // formula inputs (inference with the moving statistics).
 //
+// The same checks, driven the same way, run the first rank-2 model against
+// tests/data/rank2.txt:
+//   Input<8, 3> -> Dense<3, 4, Tanh> -> BatchNormalization -> Flatten -> Dense<32, 1, Sigmoid>
+// (57 parameters: kernel 3 x 4, bias 4 | gamma 4, beta 4 | kernel 32 x 1, bias 1;
+// the same 8 state values and initial formulas). A sample is 24 values, step t
+// feature f at t * 3 + f (row n: input_value(n, i), target [sum of x > 0]).
+// Dense acts on each step (Keras' TimeDistributed Dense), BatchNormalization
+// per channel with statistics over the batch and the 8 steps (PyTorch:
+// BatchNorm1d(4) on the (N, 4, 8) transpose), Flatten row-major (step t channel
+// c at t * 4 + c). The script asserts that Flatten column-major, or statistics
+// per step and channel over the batch only, move the first step's predictions
+// by more than 1e-3, far beyond the tolerances. Trajectories: batch4 (rows 0-3,
+// 4-7, 8-11, 0-3) and single_sample (rows 0, then 1: one sample still gives 8
+// values a channel, so nothing is 0 there; in its second step one channel's
+// variance is 9.8e-4, near epsilon, and float's largest gradient error there
+// is 2.9e-6, the closest any check comes to its tolerance).
+//
 // Tolerances, as |got - want| <= tolerance * max(1, |want|) (the loss:
 // relative): double: loss 1e-10, gradients and parameters 1e-9, state 1e-12,
 // predictions and inference outputs 1e-10; float: 1e-5 throughout, state 1e-6.
@@ -64,6 +81,22 @@ static_assert(n_params == 34 && n_state == 8 && gamma_offset == 16);
 static_assert(BnModelFloat::parameter_count == n_params && BnModelFloat::state_count == n_state);
 static_assert(BnModelDouble::state_offset<1> == 0);
 
+using Rank2Double = ctnn::BasicSequential<double, ctnn::Input<8, 3>, ctnn::Dense<3, 4, ctnn::Tanh>,
+                                          ctnn::BatchNormalization, ctnn::Flatten, ctnn::Dense<32, 1, ctnn::Sigmoid>>;
+using Rank2Float = ctnn::Sequential<ctnn::Input<8, 3>, ctnn::Dense<3, 4, ctnn::Tanh>, ctnn::BatchNormalization,
+                                    ctnn::Flatten, ctnn::Dense<32, 1, ctnn::Sigmoid>>;
+
+constexpr std::string_view rank2_file = "rank2.txt";
+constexpr std::size_t rank2_rows = 12;
+// The BatchNormalization layer is layer<1> with the same offsets as in the
+// vector model, so initial_parameter and initial_state serve both files.
+static_assert(Rank2Double::layer_count == 4 && Rank2Double::input_size == 24 && Rank2Double::output_size == 1);
+static_assert(std::is_same_v<Rank2Double::input_shape, ctnn::Shape<8, 3>>);
+static_assert(Rank2Double::parameter_count == 57 && Rank2Double::state_count == n_state);
+static_assert(Rank2Double::parameter_offset<1> == gamma_offset && Rank2Double::state_offset<1> == 0);
+static_assert(Rank2Double::parameter_offset<3> == 24);  // Flatten has no parameters
+static_assert(Rank2Float::parameter_count == Rank2Double::parameter_count && Rank2Float::state_count == n_state);
+
 using namespace test::reference;
 
 // ---- the data file -------------------------------------------------------------
@@ -87,95 +120,114 @@ struct Trajectory {
 };
 
 struct BnData {
-    std::string model;
+    std::string file, model;
     std::vector<std::vector<double>> x, y;
     std::vector<double> initial_weights, initial_state;
     std::vector<Trajectory> trajectories;
 };
 
-const BnData& bn_data() {
-    static const BnData data = [] {
-        const auto lines = read_words(bn_file);
-        const auto malformed = [&](std::size_t l) {
-            if (l >= lines.size()) return data_path(bn_file) + ": the file ends early";
-            return data_path(bn_file) + ": unexpected line '" + join_words(lines[l], 0, 4) + " ...'";
-        };
-        const auto is = [&](std::size_t l, std::string_view w0, std::size_t min_size = 1) {
-            return l < lines.size() && lines[l].size() >= min_size && lines[l][0] == w0;
-        };
+// The file's model, its rows of In inputs and Out targets, the initial values
+// and the trajectories (the format in the script's docstring).
+BnData read_reference(std::string_view file, std::size_t rows, std::size_t in, std::size_t out) {
+    const auto lines = read_words(file);
+    const auto malformed = [&](std::size_t l) {
+        if (l >= lines.size()) return data_path(file) + ": the file ends early";
+        return data_path(file) + ": unexpected line '" + join_words(lines[l], 0, 4) + " ...'";
+    };
+    const auto is = [&](std::size_t l, std::string_view w0, std::size_t min_size = 1) {
+        return l < lines.size() && lines[l].size() >= min_size && lines[l][0] == w0;
+    };
+    // <w0> <n> x <in values> y <out values>
+    const auto is_sample = [&](std::size_t l, std::string_view w0) {
+        return is(l, w0) && lines[l].size() == 4 + in + out && lines[l][2] == "x" && lines[l][3 + in] == "y";
+    };
 
-        BnData d;
-        std::size_t l = 0;
-        REQUIRE_MESSAGE(is(0, "model", 2), malformed(0));
-        d.model = join_words(lines[0], 1);
+    BnData d;
+    d.file = file;
+    std::size_t l = 0;
+    REQUIRE_MESSAGE(is(0, "model", 2), malformed(0));
+    d.model = join_words(lines[0], 1);
+    REQUIRE_MESSAGE((is(1, "rows") && lines[1].size() == 2 && parse_number(lines[1][1], file) == double(rows)),
+                    malformed(1));
+    l = 2;
+    for (std::size_t r = 0; r < rows; ++r, ++l) {
+        REQUIRE_MESSAGE((is_sample(l, "row") && parse_number(lines[l][1], file) == double(r)), malformed(l));
+        d.x.push_back(parse_numbers(lines[l], 3, 3 + in, file));
+        d.y.push_back(parse_numbers(lines[l], 4 + in, file));
+    }
+    REQUIRE_MESSAGE((is(l, "init", 2) && lines[l][1] == "w"), malformed(l));
+    d.initial_weights = parse_numbers(lines[l], 2, file);
+    ++l;
+    REQUIRE_MESSAGE((is(l, "init", 2) && lines[l][1] == "s"), malformed(l));
+    d.initial_state = parse_numbers(lines[l], 2, file);
+    ++l;
+    while (l < lines.size()) {
+        // trajectory <name> batch <b> steps <s>
         REQUIRE_MESSAGE(
-            (is(1, "rows") && lines[1].size() == 2 && parse_number(lines[1][1], bn_file) == double(bn_rows)),
-            malformed(1));
-        l = 2;
-        for (std::size_t r = 0; r < bn_rows; ++r, ++l) {
-            // row <r> x <x0 x1 x2> y <y0 y1>
-            REQUIRE_MESSAGE((is(l, "row") && lines[l].size() == 9 && lines[l][2] == "x" && lines[l][6] == "y" &&
-                             parse_number(lines[l][1], bn_file) == double(r)),
-                            malformed(l));
-            d.x.push_back(parse_numbers(lines[l], 3, 6, bn_file));
-            d.y.push_back(parse_numbers(lines[l], 7, 9, bn_file));
-        }
-        REQUIRE_MESSAGE((is(l, "init", 2) && lines[l][1] == "w"), malformed(l));
-        d.initial_weights = parse_numbers(lines[l], 2, bn_file);
+            (is(l, "trajectory") && lines[l].size() == 6 && lines[l][2] == "batch" && lines[l][4] == "steps"),
+            malformed(l));
+        Trajectory t;
+        t.name = lines[l][1];
+        t.batch = static_cast<std::size_t>(parse_number(lines[l][3], file));
+        const auto steps = static_cast<std::size_t>(parse_number(lines[l][5], file));
         ++l;
-        REQUIRE_MESSAGE((is(l, "init", 2) && lines[l][1] == "s"), malformed(l));
-        d.initial_state = parse_numbers(lines[l], 2, bn_file);
-        ++l;
-        while (l < lines.size()) {
-            // trajectory <name> batch <b> steps <s>
-            REQUIRE_MESSAGE((is(l, "trajectory") && lines[l].size() == 6 && lines[l][2] == "batch" &&
-                             lines[l][4] == "steps"),
+        for (std::size_t s = 0; s < steps; ++s, l += 5) {
+            // step <i> rows <r...> loss <v> / p <...> / g <...> / w <...> / s <...>
+            REQUIRE_MESSAGE((is(l, "step") && lines[l].size() == 5 + t.batch &&
+                             parse_number(lines[l][1], file) == double(s + 1) && lines[l][2] == "rows" &&
+                             lines[l][3 + t.batch] == "loss" && is(l + 1, "p") && is(l + 2, "g") && is(l + 3, "w") &&
+                             is(l + 4, "s")),
                             malformed(l));
-            Trajectory t;
-            t.name = lines[l][1];
-            t.batch = static_cast<std::size_t>(parse_number(lines[l][3], bn_file));
-            const auto steps = static_cast<std::size_t>(parse_number(lines[l][5], bn_file));
-            ++l;
-            for (std::size_t s = 0; s < steps; ++s, l += 5) {
-                // step <i> rows <r...> loss <v> / p <...> / g <...> / w <...> / s <...>
-                REQUIRE_MESSAGE((is(l, "step") && lines[l].size() == 5 + t.batch &&
-                                 parse_number(lines[l][1], bn_file) == double(s + 1) && lines[l][2] == "rows" &&
-                                 lines[l][3 + t.batch] == "loss" && is(l + 1, "p") && is(l + 2, "g") &&
-                                 is(l + 3, "w") && is(l + 4, "s")),
-                                malformed(l));
-                Step step;
-                for (double r : parse_numbers(lines[l], 3, 3 + t.batch, bn_file))
-                    step.rows.push_back(static_cast<std::size_t>(r));
-                step.loss = parse_number(lines[l][4 + t.batch], bn_file);
-                step.predictions = parse_numbers(lines[l + 1], 1, bn_file);
-                step.gradient = parse_numbers(lines[l + 2], 1, bn_file);
-                step.weights = parse_numbers(lines[l + 3], 1, bn_file);
-                step.state = parse_numbers(lines[l + 4], 1, bn_file);
-                t.steps.push_back(std::move(step));
-            }
-            REQUIRE_MESSAGE((is(l, "infer") && lines[l].size() == 2), malformed(l));
-            const auto samples = static_cast<std::size_t>(parse_number(lines[l][1], bn_file));
-            ++l;
-            for (std::size_t k = 0; k < samples; ++k, ++l) {
-                // sample <n> x <x0 x1 x2> y <y0 y1>
-                REQUIRE_MESSAGE((is(l, "sample") && lines[l].size() == 9 && lines[l][2] == "x" && lines[l][6] == "y"),
-                                malformed(l));
-                Sample sample;
-                sample.n = static_cast<std::size_t>(parse_number(lines[l][1], bn_file));
-                sample.x = parse_numbers(lines[l], 3, 6, bn_file);
-                sample.y = parse_numbers(lines[l], 7, 9, bn_file);
-                t.inference.push_back(std::move(sample));
-            }
-            d.trajectories.push_back(std::move(t));
+            Step step;
+            for (double r : parse_numbers(lines[l], 3, 3 + t.batch, file))
+                step.rows.push_back(static_cast<std::size_t>(r));
+            step.loss = parse_number(lines[l][4 + t.batch], file);
+            step.predictions = parse_numbers(lines[l + 1], 1, file);
+            step.gradient = parse_numbers(lines[l + 2], 1, file);
+            step.weights = parse_numbers(lines[l + 3], 1, file);
+            step.state = parse_numbers(lines[l + 4], 1, file);
+            t.steps.push_back(std::move(step));
         }
-        return d;
-    }();
+        REQUIRE_MESSAGE((is(l, "infer") && lines[l].size() == 2), malformed(l));
+        const auto samples = static_cast<std::size_t>(parse_number(lines[l][1], file));
+        ++l;
+        for (std::size_t k = 0; k < samples; ++k, ++l) {
+            REQUIRE_MESSAGE(is_sample(l, "sample"), malformed(l));
+            Sample sample;
+            sample.n = static_cast<std::size_t>(parse_number(lines[l][1], file));
+            sample.x = parse_numbers(lines[l], 3, 3 + in, file);
+            sample.y = parse_numbers(lines[l], 4 + in, file);
+            t.inference.push_back(std::move(sample));
+        }
+        d.trajectories.push_back(std::move(t));
+    }
+    return d;
+}
+
+const BnData& bn_data() {
+    static const BnData data =
+        read_reference(bn_file, bn_rows, BnModelDouble::input_size, BnModelDouble::output_size);
     return data;
 }
 
-const Trajectory& trajectory(std::string_view name) {
-    const Trajectory* t = find_by_name(bn_data().trajectories, name);
-    REQUIRE_MESSAGE(t != nullptr, "no trajectory " << name << " in " << data_path(bn_file));
+const BnData& rank2_data() {
+    static const BnData data =
+        read_reference(rank2_file, rank2_rows, Rank2Double::input_size, Rank2Double::output_size);
+    return data;
+}
+
+// The file with Model's reference: the rank-2 model's, or the vector model's.
+template <class Model>
+const BnData& data_of() {
+    if constexpr (Model::input_shape::rank == 2)
+        return rank2_data();
+    else
+        return bn_data();
+}
+
+const Trajectory& trajectory(const BnData& d, std::string_view name) {
+    const Trajectory* t = find_by_name(d.trajectories, name);
+    REQUIRE_MESSAGE(t != nullptr, "no trajectory " << name << " in " << data_path(d.file));
     return *t;
 }
 
@@ -187,6 +239,13 @@ double initial_parameter(std::size_t k) {
     return parameter_value(k);  // the Dense layers: 0.25 u(k)
 }
 double initial_state(std::size_t s) { return s < bn_width ? 0.1 * u(100 + s) : 1.0 + 0.25 * u(100 + s); }
+
+// The rank-2 rows' target: [x0 + ... + x23 > 0] (exact: multiples of 2^-14).
+std::vector<double> rank2_target(const std::vector<double>& x) {
+    double sum = 0;
+    for (double v : x) sum += v;
+    return {sum > 0 ? 1.0 : 0.0};
+}
 
 template <class Model>
 void fill_initial(Model& model) {
@@ -216,57 +275,76 @@ struct Tolerance<float> {
 
 // ---- the checks ------------------------------------------------------------------
 
-TEST_CASE("batch normalization reference: the file has the model, the formula rows and values, the trajectories") {
-    const BnData& d = bn_data();
-    CHECK(d.model == BnModelDouble::name.view());
-    REQUIRE(d.x.size() == bn_rows);
-    for (std::size_t n = 0; n < bn_rows; ++n) {
-        REQUIRE(d.x[n].size() == BnModelDouble::input_size);
-        REQUIRE(d.y[n].size() == BnModelDouble::output_size);
-        for (std::size_t i = 0; i < BnModelDouble::input_size; ++i)
+// What every reference file must hold: Model's name, the formula rows with
+// their targets by rule, the formula initial values, and exactly the
+// trajectories named (consecutive rows in order, every line of the right size).
+template <class Model, class Rule>
+void check_file(const BnData& d, std::size_t rows, Rule rule, const std::vector<std::string_view>& names) {
+    constexpr std::size_t In = Model::input_size, Out = Model::output_size;
+    CHECK(d.model == Model::name.view());
+    REQUIRE(d.x.size() == rows);
+    for (std::size_t n = 0; n < rows; ++n) {
+        REQUIRE(d.x[n].size() == In);
+        REQUIRE(d.y[n].size() == Out);
+        for (std::size_t i = 0; i < In; ++i)
             CHECK_MESSAGE(d.x[n][i] == input_value(n, i), "row " << n << " input " << i << " is not the formula's");
-        const auto y = target_rule(d.x[n]);
-        CHECK_MESSAGE((d.y[n][0] == y[0] && d.y[n][1] == y[1]), "row " << n << ": targets not by the rule");
+        const auto y = rule(d.x[n]);
+        CHECK_MESSAGE(std::equal(y.begin(), y.end(), d.y[n].begin(), d.y[n].end()),
+                      "row " << n << ": targets not by the rule");
     }
-    REQUIRE(d.initial_weights.size() == n_params);
-    REQUIRE(d.initial_state.size() == n_state);
-    for (std::size_t k = 0; k < n_params; ++k)
+    REQUIRE(d.initial_weights.size() == Model::parameter_count);
+    REQUIRE(d.initial_state.size() == Model::state_count);
+    for (std::size_t k = 0; k < Model::parameter_count; ++k)
         CHECK_MESSAGE(d.initial_weights[k] == initial_parameter(k), "initial parameter " << k << " is not the formula's");
-    for (std::size_t s = 0; s < n_state; ++s)
+    for (std::size_t s = 0; s < Model::state_count; ++s)
         CHECK_MESSAGE(d.initial_state[s] == initial_state(s), "initial state " << s << " is not the formula's");
 
-    const std::array<std::string_view, 2> names = {"batch4", "single_row"};
     CHECK(d.trajectories.size() == names.size());
     for (const Trajectory& t : d.trajectories) {
         CHECK_MESSAGE(std::find(names.begin(), names.end(), t.name) != names.end(),
-                      data_path(bn_file) << " has the trajectory " << t.name << ", which no test case checks");
+                      data_path(d.file) << " has the trajectory " << t.name << ", which no test case checks");
         REQUIRE(t.batch >= 1);
         REQUIRE(!t.steps.empty());
         for (std::size_t s = 0; s < t.steps.size(); ++s) {
             const Step& step = t.steps[s];
             REQUIRE(step.rows.size() == t.batch);
             for (std::size_t r = 0; r < t.batch; ++r)  // consecutive rows, in order
-                CHECK(step.rows[r] == (s * t.batch + r) % bn_rows);
-            CHECK(step.predictions.size() == t.batch * BnModelDouble::output_size);
-            CHECK(step.gradient.size() == n_params);
-            CHECK(step.weights.size() == n_params);
-            CHECK(step.state.size() == n_state);
+                CHECK(step.rows[r] == (s * t.batch + r) % rows);
+            CHECK(step.predictions.size() == t.batch * Out);
+            CHECK(step.gradient.size() == Model::parameter_count);
+            CHECK(step.weights.size() == Model::parameter_count);
+            CHECK(step.state.size() == Model::state_count);
         }
         REQUIRE(!t.inference.empty());
         for (const Sample& sample : t.inference) {
-            REQUIRE(sample.x.size() == BnModelDouble::input_size);
-            REQUIRE(sample.y.size() == BnModelDouble::output_size);
+            REQUIRE(sample.x.size() == In);
+            REQUIRE(sample.y.size() == Out);
             for (std::size_t i = 0; i < sample.x.size(); ++i)
                 CHECK_MESSAGE(sample.x[i] == input_value(sample.n, i),
                               "inference sample " << sample.n << " input " << i << " is not the formula's");
         }
     }
-    CHECK(trajectory("batch4").batch == 4);
-    CHECK(trajectory("single_row").batch == 1);
+}
+
+TEST_CASE("batch normalization reference: the file has the model, the formula rows and values, the trajectories") {
+    const BnData& d = bn_data();
+    check_file<BnModelDouble>(d, bn_rows, target_rule, {"batch4", "single_row"});
+    CHECK(trajectory(d, "batch4").batch == 4);
+    CHECK(trajectory(d, "single_row").batch == 1);
+}
+
+TEST_CASE("rank-2 reference: the file has the model, the formula rows and values, the trajectories") {
+    const BnData& d = rank2_data();
+    check_file<Rank2Double>(d, rank2_rows, rank2_target, {"batch4", "single_sample"});
+    std::size_t ones = 0;
+    for (const auto& y : d.y) ones += y[0] == 1.0 ? 1 : 0;
+    CHECK_MESSAGE((ones > 0 && ones < rank2_rows), "the targets are constant");
+    CHECK(trajectory(d, "batch4").batch == 4);
+    CHECK(trajectory(d, "single_sample").batch == 1);
 }
 
 TEST_CASE_TEMPLATE("batch normalization reference: the layer's view addresses the blocks in Keras' order", Model,
-                   BnModelDouble, BnModelFloat) {
+                   BnModelDouble, BnModelFloat, Rank2Double, Rank2Float) {
     Model model;
     fill_initial(model);
     const auto bn = model.template layer<1>();
@@ -305,8 +383,8 @@ Worst check_trajectory(std::string_view name) {
     using T = typename Model::value_type;
     using Tol = Tolerance<T>;
     constexpr std::size_t In = Model::input_size, Out = Model::output_size, P = Model::parameter_count;
-    const BnData& d = bn_data();
-    const Trajectory& t = trajectory(name);
+    const BnData& d = data_of<Model>();
+    const Trajectory& t = trajectory(d, name);
     const std::size_t batch = t.batch;
 
     Model model;
@@ -349,8 +427,9 @@ Worst check_trajectory(std::string_view name) {
         for (T v : grad) CHECK(std::isfinite(v));
         for (T v : model.state()) CHECK(std::isfinite(v));
 
-        if (batch == 1) {
-            // Keras: variance 0, x_hat 0, so d gamma = 0 and no gradient reaches
+        if (batch * Model::input_shape::rows == 1) {
+            // One value a channel (a vector model, a batch of one). Keras:
+            // variance 0, x_hat 0, so d gamma = 0 and no gradient reaches
             // the first Dense layer: exactly, not approximately.
             for (std::size_t k = 0; k < beta_offset; ++k)
                 CHECK_MESSAGE(grad[k] == T(0), name << " step " << s + 1 << ": gradient of parameter " << k << " is "
@@ -369,9 +448,10 @@ Worst check_trajectory(std::string_view name) {
     }
     CHECK_MESSAGE(bad == 0, name << ": " << bad << " inference outputs beyond tolerance");
     if (report())
-        std::printf("[batch normalization reference] %s kernels, %-6s %-10s max error: loss %.3g, predictions %.3g, "
-                    "gradient %.3g, parameters %.3g, state %.3g, inference %.3g\n",
-                    kernel_kind(), std::is_same_v<T, double> ? "double" : "float", std::string(name).c_str(),
+        std::printf("[batch normalization reference] %s kernels, %-6s %-23s %-13s max error: loss %.3g, "
+                    "predictions %.3g, gradient %.3g, parameters %.3g, state %.3g, inference %.3g\n",
+                    kernel_kind(), std::is_same_v<T, double> ? "double" : "float", d.file.c_str(),
+                    std::string(name).c_str(),
                     worst.loss, worst.predictions, worst.gradient, worst.weights, worst.state, worst.inference);
     return worst;
 }
@@ -386,6 +466,17 @@ TEST_CASE_TEMPLATE("batch normalization reference: a batch of one sample follows
                    "gradient, decaying variance)",
                    Model, BnModelDouble, BnModelFloat) {
     check_trajectory<Model>("single_row");
+}
+
+TEST_CASE_TEMPLATE("rank-2 reference: Input<8, 3>, Dense per step, BatchNormalization over batch and steps, Flatten "
+                   "row-major match PyTorch step by step (batches of 4)",
+                   Model, Rank2Double, Rank2Float) {
+    check_trajectory<Model>("batch4");
+}
+
+TEST_CASE_TEMPLATE("rank-2 reference: a batch of one sample normalizes over its 8 steps", Model, Rank2Double,
+                   Rank2Float) {
+    check_trajectory<Model>("single_sample");
 }
 
 }  // namespace

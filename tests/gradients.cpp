@@ -114,3 +114,16 @@ TEST_CASE("gradients through a Normalization layer in the middle match finite di
     using Model = BasicSequential<double, Dense<4, 5, Tanh>, Normalization, Dense<5, 2>>;
     check_gradient<Model>(MSE{}, -1, 1);
 }
+
+TEST_CASE("gradients of rank-N models (last-axis layers, Flatten, Reshape) match finite differences") {
+    // Dense on the last axis twice: the kernels' gradients sum over the steps.
+    check_gradient<BasicSequential<double, Input<4, 3>, Dense<3, 5, Tanh>, Dense<5, 2>>>(MSE{}, -1, 1);
+    // The issue's rank-2 model: BatchNormalization per channel over batch and steps.
+    check_gradient<BasicSequential<double, Input<4, 3>, Dense<3, 4, Tanh>, BatchNormalization, Flatten,
+                                   Dense<16, 2, Sigmoid>>>(BinaryCrossentropy{}, 0, 1);
+    // Softmax over the last axis, elementwise layers bound once, a Reshape.
+    check_gradient<BasicSequential<double, Input<2, 3, 2>, Reshape<6, 2>, Dense<2, 3, ELU>, Activation<Softmax>,
+                                   Dropout<0.3>, Flatten, Dense<18, 1>>>(Huber{}, -2, 2);
+    check_gradient<BasicSequential<double, Input<3, 4>, Normalization, Dense<4, 2, ReLU>, Flatten, Dense<6, 3>>>(
+        MSE{}, -1, 1);
+}

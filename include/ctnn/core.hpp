@@ -18,6 +18,8 @@
 #include "layers/dense.hpp"
 #include "layers/dropout.hpp"
 #include "layers/normalization.hpp"
+#include "layers/reshape.hpp"
 #include "random.hpp"
 #include "sequential.hpp"
+#include "shape.hpp"
 #include "weights.hpp"

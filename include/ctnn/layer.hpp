@@ -6,10 +6,16 @@
 // - fixed-shape: it declares `input_size` and `output_size`; or
 // - shape-preserving: it declares `shape_preserving = true` and takes its width
 //   from its neighbour (the layer before it, or at the front of a model the
-//   layer after it). Sequential works the widths out and checks them.
+//   layer after it); or
+// - shape-seeing: it declares `sees_shape = true` and computes its output
+//   shape from its input shape (ShapedLayer below: Flatten, Reshape).
+// Sequential works the shapes out and checks them (detail/shapes.hpp).
 //
 // A description becomes a concrete layer for a scalar type T and an input
-// width with `typename L::template bind<T, Width>`. A concrete layer
+// width with `typename L::template bind<T, Width>`. On a rank-N input a fixed-
+// shape or shape-preserving layer acts on the last axis: it is bound for the
+// last axis and runs once per row (detail/per_row.hpp), or, if elementwise,
+// bound for all the values; a shape-seeing layer is bound with the Shape. A concrete layer
 // represents one stage y = f(x) of a model and guarantees:
 // - `input_size`, `output_size`, `parameter_count` (trainable) and
 //   `state_count` (non-trainable), all compile-time constants;
@@ -130,8 +136,22 @@ concept ShapePreservingLayer = requires {
     requires L::shape_preserving;
 };
 
+// A layer that sees its whole input shape (shape.hpp) and computes its own:
+// `template <class In> using output_shape`, bound as bind<T, In> with In a
+// Shape (Flatten, Reshape), and optionally `template <class In> accepts`, a
+// bool, with `template <std::size_t Position, class In> check`, a type whose
+// instantiation reports (static_assert) an input shape it does not accept.
 template <class L>
-concept LayerDescription = FixedShapeLayer<L> || ShapePreservingLayer<L>;
+concept ShapedLayer = requires { requires L::sees_shape; };
+
+// A shape-preserving layer that acts on each value alone (Dropout, an
+// elementwise Activation): bound with all of a rank-N input's values at once
+// rather than once per row of the last axis.
+template <class L>
+concept ElementwiseLayer = ShapePreservingLayer<L> && requires { requires L::elementwise; };
+
+template <class L>
+concept LayerDescription = FixedShapeLayer<L> || ShapePreservingLayer<L> || ShapedLayer<L>;
 
 // A concrete layer that can run a tile of samples in lane order.
 template <class L>

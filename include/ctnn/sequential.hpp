@@ -31,17 +31,11 @@
 #include "kernels/dense.hpp"
 #include "layer.hpp"
 #include "random.hpp"
+#include "shape.hpp"
 
 namespace ctnn {
 
 namespace detail {
-
-template <class T, class Shapes, class Indices, class... Layers>
-struct bound_layers;
-template <class T, class Shapes, std::size_t... I, class... Layers>
-struct bound_layers<T, Shapes, std::index_sequence<I...>, Layers...> {
-    static constexpr auto types = boost::hana::tuple_t<typename Layers::template bind<T, Shapes::inputs[I]>...>;
-};
 
 // Prefix sums of the layers' sizes: offsets[I] is where layer I's slice starts.
 template <std::size_t... Sizes>
@@ -92,28 +86,31 @@ struct model_takes_inputs {
 };
 }  // namespace detail
 
+// Layers... may start with an Input<D...> (shape.hpp), which declares the
+// input shape and is not a layer: layer<0> is the one after it.
 template <FloatOrDouble T, class... Layers>
 class BasicSequential
-    : private detail::shape_checks<detail::shapes<Layers...>, std::index_sequence_for<Layers...>>,
-      private detail::inference_checks<T, detail::shapes<Layers...>, std::index_sequence_for<Layers...>, Layers...> {
-    static_assert(sizeof...(Layers) > 0, "ctnn::Sequential needs at least one layer.");
+    : private detail::shape_checks<detail::shapes<Layers...>>,
+      private detail::inference_checks<T, detail::shapes<Layers...>,
+                                       std::make_index_sequence<detail::shapes<Layers...>::count>> {
     using shapes = detail::shapes<Layers...>;
-    static_assert((LayerDescription<Layers> && ...),
+    static_assert(shapes::count > 0, "ctnn::Sequential needs at least one layer.");
+    static_assert((... && (LayerDescription<Layers> || detail::is_input<Layers>::value)),
                   "ctnn::Sequential<Layers...>: each layer must be a layer type such as "
                   "ctnn::Dense<In, Out, Activation> or ctnn::Activation<F>.");
-    static_assert(sizeof...(Layers) == 0 || (FixedShapeLayer<Layers> || ...),
+    static_assert(((detail::is_input<Layers>::value ? 1 : 0) + ... + 0) == (shapes::has_input ? 1 : 0),
+                  "ctnn::Sequential: ctnn::Input<D...> may only open a model, as its first argument.");
+    static_assert(shapes::count == 0 || shapes::has_input || (FixedShapeLayer<Layers> || ...),
                   "ctnn::Sequential: every layer is shape-preserving, so no width can be inferred; "
-                  "put a layer with a fixed width (such as Dense<In, Out>) in the model.");
-
-    static constexpr auto layer_types_ =
-        detail::bound_layers<T, shapes, std::make_index_sequence<sizeof...(Layers)>, Layers...>::types;
+                  "put a layer with a fixed width (such as Dense<In, Out>) in the model, or open it with "
+                  "ctnn::Input<D...>.");
 
 public:
     using value_type = T;
     template <std::size_t I>
-    using layer_type = typename decltype(+boost::hana::at_c<I>(layer_types_))::type;
+    using layer_type = typename shapes::template bound<T, I>;
 
-    static constexpr std::size_t layer_count = sizeof...(Layers);
+    static constexpr std::size_t layer_count = shapes::count;
 
 private:
     // Every layer can run (layer.hpp, InferenceLayer); otherwise one error that
@@ -122,11 +119,17 @@ private:
     // is missing.
     static constexpr bool layers_run = []<std::size_t... I>(std::index_sequence<I...>) {
         return (InferenceLayer<layer_type<I>, T> && ...);
-    }(std::make_index_sequence<sizeof...(Layers)>{});
+    }(std::make_index_sequence<layer_count>{});
 
 public:
-    static constexpr std::size_t input_size = shapes::inputs.front();
-    static constexpr std::size_t output_size = shapes::inputs.back();
+    // The shapes of a sample (shape.hpp) and their numbers of values, the
+    // lengths of the flat arrays the model takes and gives.
+    using input_shape = typename shapes::input_shape;
+    using output_shape = typename shapes::template shape<layer_count>;
+    template <std::size_t I>
+    using layer_output_shape = typename shapes::template shape<I + 1>;
+    static constexpr std::size_t input_size = input_shape::size;
+    static constexpr std::size_t output_size = output_shape::size;
 
 private:
     template <std::size_t... I>
@@ -145,7 +148,7 @@ private:
     static constexpr auto state_offsets = state_offsets_(std::make_index_sequence<layer_count>{});
     static constexpr auto stream_offsets = stream_offsets_(std::make_index_sequence<layer_count>{});
     // The widest of the model's input, its layers' widths and its output.
-    static constexpr std::size_t widest_width = std::ranges::max(shapes::inputs);
+    static constexpr std::size_t widest_width = std::ranges::max(shapes::sizes);
 
 public:
     // Where layer I's slice of each block starts.
@@ -327,7 +330,13 @@ public:
     // one const model serves any number of streams). A layer with stream
     // state steps with its step(), the others with their forward pass: a
     // model of today's layers steps exactly as it runs one sample.
-    static constexpr bool can_stream = true;  // every layer of today acts on one step
+    // Today's layers act on one step when the model's shapes are vectors; on
+    // (steps, ...) shapes the recurrent issue's per-step layers come first.
+    static constexpr bool can_stream = [] {
+        return []<std::size_t... I>(std::index_sequence<I...>) {
+            return ((shapes::template shape<I>::rank == 1) && ...);
+        }(std::make_index_sequence<layer_count + 1>{});
+    }();
     static constexpr std::size_t step_input_size = input_size;
     static constexpr std::size_t step_output_size = output_size;
 
@@ -346,7 +355,9 @@ public:
     };
 
     [[nodiscard]] std::array<T, step_output_size> step(Stream& stream,
-                                                       std::span<const T, step_input_size> x) const noexcept {
+                                                       std::span<const T, step_input_size> x) const noexcept
+        requires can_stream
+    {
         alignas(simd::block_alignment<T>) T out[kernels::padded_size<T>(step_output_size)];
         run_layers(x.data(), out, [&](auto i, const T* in, T* y) {
             using L = layer_type<i>;
@@ -360,7 +371,9 @@ public:
         return result;
     }
     [[nodiscard]] std::array<T, step_output_size> step(Stream& stream,
-                                                       const std::array<T, step_input_size>& x) const noexcept {
+                                                       const std::array<T, step_input_size>& x) const noexcept
+        requires can_stream
+    {
         return step(stream, std::span<const T, step_input_size>(x));
     }
 
@@ -465,7 +478,7 @@ public:
     // values, the widest layer output before the last, padded for the kernels.
     static constexpr std::size_t inference_buffer_size = [] {
         std::size_t widest = 1;
-        for (std::size_t i = 1; i + 1 < shapes::inputs.size(); ++i) widest = std::max(widest, shapes::inputs[i]);
+        for (std::size_t i = 1; i + 1 < shapes::sizes.size(); ++i) widest = std::max(widest, shapes::sizes[i]);
         return kernels::padded_size<T>(widest);
     }();
     static constexpr std::size_t inference_buffer_count = layer_count > 2 ? 2 : layer_count - 1;

@@ -1,5 +1,5 @@
 // summary(model, os): a Keras-style table of a model's layers, output shapes
-// and parameter counts, with the totals. Host only (iostream).
+// (Keras' "(None, 8, 4)") and parameter counts, with the totals. Host only (iostream).
 #pragma once
 
 #include <algorithm>
@@ -12,7 +12,6 @@
 
 #include "detail/static_for.hpp"
 #include "weight_names.hpp"
-#include "weights.hpp"
 
 namespace ctnn {
 
@@ -43,11 +42,9 @@ void summary(const Model& model, std::ostream& os) {
     const std::vector<std::string> names = layer_names<Model>();
     detail::static_for<Model::layer_count>([&](auto i) {
         using L = typename Model::template layer_type<i>;
-        std::size_t count = 0;  // the manifest's tensors; a layer without one, its block sizes
-        for (const WeightTensor& w : detail::weights_of<L>()) count += w.size();
-        if (detail::weights_of<L>().size() == 0) count = L::parameter_count + L::state_count;
         rows.push_back({names[i] + " (" + std::string(L::kind.view()) + ")",
-                        "(None, " + std::to_string(L::output_size) + ")", std::to_string(count)});
+                        std::string(Model::template layer_output_shape<i>::keras_spelling.view()),
+                        std::to_string(L::parameter_count + L::state_count)});
     });
     std::size_t w0 = std::string("Layer (type)").size(), w1 = std::string("Output Shape").size(),
                 w2 = std::string("Param #").size();

@@ -72,11 +72,13 @@ constexpr auto first_training_report() noexcept {
 
 // A Sequential derives from this: the report of its first layer that cannot
 // run, instantiated once (as shape_checks does for the widths).
-template <class T, class Shapes, class Indices, class... Layers>
+template <class T, class Shapes, class Indices>
 struct inference_checks;
-template <class T, class Shapes, std::size_t... I, class... Layers>
-struct inference_checks<T, Shapes, std::index_sequence<I...>, Layers...>
-    : decltype(first_inference_report<T, 0, typename Layers::template bind<T, Shapes::inputs[I]>...>())::type {};
+template <class T, class Shapes, std::size_t... I>
+struct inference_checks<T, Shapes, std::index_sequence<I...>>
+    : decltype(first_inference_report<T, 0, typename Shapes::template bound<T, I>...>())::type {};
+template <class T, class Shapes>
+struct inference_checks<T, Shapes, std::index_sequence<>> {};  // no layers: Sequential says so
 
 // A layer's parameter_count and state_count, 0 where it has none (after
 // its report), so that the model's offsets add no errors of their own.

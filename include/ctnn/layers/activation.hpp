@@ -18,6 +18,8 @@ namespace ctnn {
 template <ActivationFunction F>
 struct Activation {
     static constexpr bool shape_preserving = true;
+    // Softmax acts on the last axis; the others on each value (layer.hpp).
+    static constexpr bool elementwise = ElementwiseActivation<F>;
     static constexpr auto name = "ctnn::Activation<" + F::name + ">";
     using activation = F;
 

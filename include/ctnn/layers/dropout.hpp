@@ -58,6 +58,7 @@ struct Dropout {
                   "ctnn::Dropout<rate>: the rate is the fraction of values dropped in training; "
                   "expected 0 <= rate < 1.");
     static constexpr bool shape_preserving = true;
+    static constexpr bool elementwise = true;  // the model binds it with the whole input (sequential.hpp)
     static constexpr float rate = Rate.value();
     static constexpr auto name = "ctnn::Dropout<" + detail::spell_rate<Rate>() + ">";
 
