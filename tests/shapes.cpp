@@ -170,3 +170,15 @@ TEST_CASE("summary prints Keras' output shapes") {
     CHECK(text.find("flatten (Flatten)                          (None, 32)             0") != std::string::npos);
     CHECK(text.find("dense_1 (Dense)                            (None, 1)             33") != std::string::npos);
 }
+
+TEST_CASE("Normalization on (steps, channels) adapts each channel over every step of every sample") {
+    using M = BasicSequential<double, Input<2, 2>, Normalization, Flatten, Dense<4, 1>>;
+    M m;
+    // Channel 0 takes 1, 3 | 5, 7 (mean 4, variance 5); channel 1: 0, 0 | 0, 8 (mean 2, variance 12).
+    const std::vector<std::array<double, 4>> rows = {{1, 0, 3, 0}, {5, 0, 7, 8}};
+    m.layer<0>().adapt(rows);
+    CHECK(m.layer<0>().mean()[0] == 4.0);
+    CHECK(m.layer<0>().variance()[0] == 5.0);
+    CHECK(m.layer<0>().mean()[1] == 2.0);
+    CHECK(m.layer<0>().variance()[1] == 12.0);
+}

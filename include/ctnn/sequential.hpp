@@ -235,9 +235,7 @@ public:
     [[nodiscard]] std::array<T, output_size> operator()(std::span<const T, input_size> x) const noexcept {
         alignas(simd::block_alignment<T>) T out[kernels::padded_size<T>(output_size)];
         forward_sample(*this, x.data(), out);
-        std::array<T, output_size> y;
-        for (std::size_t j = 0; j < output_size; ++j) y[j] = out[j];
-        return y;
+        return first_values<output_size>(out);
     }
     [[nodiscard]] std::array<T, output_size> operator()(const std::array<T, input_size>& x) const noexcept {
         return (*this)(std::span<const T, input_size>(x));
@@ -366,9 +364,7 @@ public:
             else
                 L::forward(parameter_data<i>(), state_data<i>(), in, y);
         });
-        std::array<T, step_output_size> result;
-        for (std::size_t j = 0; j < step_output_size; ++j) result[j] = out[j];
-        return result;
+        return first_values<step_output_size>(out);
     }
     [[nodiscard]] std::array<T, step_output_size> step(Stream& stream,
                                                        const std::array<T, step_input_size>& x) const noexcept
@@ -380,6 +376,14 @@ public:
 private:
     using ParameterBlock = detail::Block<T, parameter_count, detail::model_block_alignment<T>, simd::max_lanes<T> - 1>;
     using StateBlock = detail::Block<T, state_count, detail::model_block_alignment<T>, simd::max_lanes<T> - 1>;
+
+    // The first N values of a padded output buffer, as the caller's array.
+    template <std::size_t N>
+    static std::array<T, N> first_values(const T* out) noexcept {
+        std::array<T, N> y;
+        for (std::size_t j = 0; j < N; ++j) y[j] = out[j];
+        return y;
+    }
 
     template <std::size_t N, class Block>
     static constexpr auto span_of(Block& block) noexcept {

@@ -78,6 +78,19 @@ bool all_finite(std::span<const T> values) noexcept {
     return rest == T(0);
 }
 
+// fit()'s options, Keras' names and defaults (Trainer::Options); Data is the
+// trainer's Dataset type (void for the stand-in of a model that cannot train).
+template <class Data>
+struct fit_options {
+    std::size_t batch_size = 32;
+    std::size_t epochs = 1;
+    const Data* validation_data = nullptr;
+    double validation_split = 0.0;
+    bool shuffle = true;
+    std::uint64_t seed = 0;
+    int verbose = 1;
+};
+
 }  // namespace detail
 
 template <class Model, class Opt, Loss L, Metric... Ms>
@@ -97,15 +110,7 @@ public:
     static_assert(evaluation_chunk % simd::max_lanes<T> == 0);
 
     // fit's options, Keras' names and defaults, in this order.
-    struct Options {
-        std::size_t batch_size = 32;
-        std::size_t epochs = 1;
-        const Data* validation_data = nullptr;
-        double validation_split = 0.0;
-        bool shuffle = true;
-        std::uint64_t seed = 0;
-        int verbose = 1;
-    };
+    using Options = detail::fit_options<Data>;
 
     Trainer(Model& model, Opt optimizer, L loss, Ms... metrics)
         : model_(&model),
@@ -371,18 +376,9 @@ namespace detail {
 // after the one error naming it (layer_has_no_backward<1>): it takes the calls
 // a Trainer takes, with fit's options by name, so that the user's fit and
 // evaluate add no errors of their own.
-struct untrainable_fit_options {  // Trainer::Options' names
-    std::size_t batch_size = 32;
-    std::size_t epochs = 1;
-    const void* validation_data = nullptr;
-    double validation_split = 0.0;
-    bool shuffle = true;
-    std::uint64_t seed = 0;
-    int verbose = 1;
-};
 struct untrainable_model {
     template <class Data, class... Callbacks>
-    History fit(const Data&, const untrainable_fit_options& = {}, Callbacks&&...) const {
+    History fit(const Data&, const fit_options<void>& = {}, Callbacks&&...) const {
         return {};
     }
     template <class Data>

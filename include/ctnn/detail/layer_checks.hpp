@@ -17,7 +17,6 @@ namespace ctnn::detail {
     template <std::size_t Layer>                                                              \
     struct NAME {                                                                             \
         static_assert(Layer != Layer, TEXT " " #NAME "<layer> names the layer (0-based).");   \
-        static constexpr bool value = false;                                                  \
     };
 CTNN_LAYER_REPORT(layer_has_no_sizes, "ctnn::Sequential: a layer cannot run: it has no input_size, output_size, "
                                       "parameter_count or state_count (layer.hpp, InferenceLayer).")
@@ -35,9 +34,7 @@ CTNN_LAYER_REPORT(layer_has_no_backward, "ctnn::compile: a layer cannot be train
                                          "TrainableLayer).")
 #undef CTNN_LAYER_REPORT
 
-struct layer_ok {
-    static constexpr bool value = true;
-};
+struct layer_ok {};
 
 // The report for layer I of type L that cannot run, as a type tag (layer_ok
 // when it can). The tags are not instantiated here: a failed static_assert

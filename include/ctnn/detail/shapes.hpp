@@ -35,7 +35,6 @@ struct shape_mismatch {
                   "layer before it gives. shape_mismatch<position, inputs, given> names the layer (0-based) "
                   "and both widths; make each Dense's In equal the previous layer's Out (a Dense acts on "
                   "the last axis of a shape: to act on all its values, put a ctnn::Flatten before it).");
-    static constexpr bool value = Inputs == GivenByPreviousLayer;
 };
 
 // Instantiated for a layer that applies a vector activation (Softmax) to a

@@ -29,13 +29,19 @@ public:
     constexpr std::span<P, Width> variance() const noexcept { return std::span<P, Width>(state_ + Width, Width); }
 
     // Sets the mean and (biased) variance of each feature from the rows, in
-    // double. No rows leaves the state as it was.
-    template <class T>
-    void adapt(std::span<const std::array<T, Width>> rows) const noexcept {
+    // double. No rows leaves the state as it was. On a rank-N model's samples
+    // (N values, N / Width rows of the last axis each: an Input<8, 3>) each
+    // channel's moments run over every row of every sample, as Keras' adapt
+    // with axis -1.
+    template <class T, std::size_t N>
+        requires(N % Width == 0)
+    void adapt(std::span<const std::array<T, N>> rows) const noexcept {
         if (rows.empty()) return;
+        constexpr std::size_t per_sample = N / Width;
         for (std::size_t i = 0; i < Width; ++i) {
-            const auto [mean, variance] =
-                detail::moments(rows.size(), [&](std::size_t r) { return double(rows[r][i]); });
+            const auto [mean, variance] = detail::moments(rows.size() * per_sample, [&](std::size_t r) {
+                return double(rows[r / per_sample][(r % per_sample) * Width + i]);
+            });
             state_[i] = static_cast<P>(mean);
             state_[Width + i] = static_cast<P>(variance);
         }
