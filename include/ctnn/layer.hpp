@@ -1,55 +1,25 @@
-// What a layer is.
+// What a layer is, in the style of dlib's layers_abstract.h: the concepts
+// below, each with what it requires and what it ensures; tests/conformance.cpp
+// checks every layer against them.
 //
 // A layer *description* is what users write in a model's type: `Dense<33, 4,
-// ReLU>`, `Activation<Tanh>`. It is an empty type and holds no numbers. It is
-// either
-// - fixed-shape: it declares `input_size` and `output_size`; or
-// - shape-preserving: it declares `shape_preserving = true` and takes its width
-//   from its neighbour (the layer before it, or at the front of a model the
-//   layer after it); or
-// - shape-seeing: it declares `sees_shape = true` and computes its output
-//   shape from its input shape (ShapedLayer below: Flatten, Reshape).
-// Sequential works the shapes out and checks them (detail/shapes.hpp).
+// ReLU>`, `Activation<Tanh>`, `Flatten`. It is an empty type and holds no
+// numbers. It is fixed-shape (`input_size`, `output_size`: it acts on the last
+// axis), shape-preserving (`shape_preserving = true`; optionally `elementwise
+// = true`), or shape-seeing (`sees_shape = true`, ShapedLayer below).
+// Sequential works the shapes out (detail/shapes.hpp) and binds each
+// description for a scalar type T: `L::bind<T, Width>` for the last axis
+// (once per row of a rank-N input, detail/per_row.hpp) or all the values
+// (elementwise), `L::bind<T, Shape>` for a shape-seeing layer.
 //
-// A description becomes a concrete layer for a scalar type T and an input
-// width with `typename L::template bind<T, Width>`. On a rank-N input a fixed-
-// shape or shape-preserving layer acts on the last axis: it is bound for the
-// last axis and runs once per row (detail/per_row.hpp), or, if elementwise,
-// bound for all the values; a shape-seeing layer is bound with the Shape. A concrete layer
-// represents one stage y = f(x) of a model and guarantees:
-// - `input_size`, `output_size`, `parameter_count` (trainable) and
-//   `state_count` (non-trainable), all compile-time constants;
-// - `name`: its C++ spelling (detail::fixed_string), e.g. "ctnn::Dense<33, 4,
-//   ctnn::ReLU>"; `kind`: its Keras class name ("Dense"), for summary();
-// - `initialize(params, state, rng)`: Keras' initial values, drawing from rng
-//   in a fixed order;
-// - `forward(params, state, x, y)`: noexcept, allocation-free, no virtual
-//   calls. It requires that params and state point at the layer's slices of
-//   the model's blocks in canonical (Keras get_weights) order, that x holds
-//   input_size values, and that y has room for
-//   kernels::padded_size<T>(output_size) values; it may write scratch values
-//   after the first output_size, and may read past the end of its parameters
-//   within the block's padding (kernels/dense.hpp);
-// - `view(params, state)`: the user's typed access to its weights
-//   (`model.layer<I>().kernel()`), for P = T or const T;
-// - for training, over a batch of n samples stored row after row:
-//   `scratch_per_sample`, the values per sample it keeps between its forward
-//   and backward passes; `forward_train(params, state, x, y, scratch, n, rng)`
-//   (training mode: may update state, may draw from rng); and
-//   `backward<FromLogits>(params, state, x, y, scratch, dy, dx, dparams, n)`,
-//   which takes dy = dL/dy (dL/d(pre-activation) when FromLogits, the loss
-//   having been fused with the activation), may overwrite dy, writes the
-//   parameter gradients to dparams (same layout as params) and, unless dx is
-//   null, dL/dx to dx. All buffers may be read and written up to
-//   simd::max_lanes<T> values past their end (the trainer pads them);
-// - optionally, for batch inference, `forward_lanes(params, state, x, y)`:
-//   forward on L = simd::max_lanes<T> samples in lane order (feature f of
-//   sample s at f * L + s; detail/transpose.hpp). A model whose layers all
-//   have it runs batches that way (sequential.hpp). It may read up to L - 1
-//   values past the end of its parameters and its state, within the blocks'
-//   padding. Optionally with constants prepared once per batch
-//   (PreparedLanesLayer below), and per feature (FeatureLanesLayer).
-// Layers keep no state of their own: the model owns all numbers.
+// A bound layer is stateless: the model owns every number, and the layer sees
+// its slices of the model's blocks (parameters, state, and a Stream's
+// per-stream state) as pointers, in canonical (Keras get_weights) order. It
+// also has `weights` (its manifest, weights.hpp), `view(params, state)` (the
+// user's typed access, for P = T or const T), optionally `activation` (what a
+// loss may fuse with: backward<true> then takes dL/d(pre-activation)), and
+// optionally the lane-order batch functions (LanesLayer and below: feature f of
+// sample s at f * lanes + s, detail/transpose.hpp).
 #pragma once
 
 #include <concepts>
@@ -66,12 +36,17 @@ class Rng;
 // layer gets that one error at the user's line.
 //
 // InferenceLayer<L, T> (L = Description::bind<T, Width>):
-//   requires: input_size, output_size, parameter_count, state_count; name and
-//             kind (fixed_strings); initialize(params, state, rng);
-//             forward(params, state, x, y), noexcept.
-//   ensures:  forward reads input_size values of x and its slices of the
-//             blocks and writes output_size values of y (and at most up to
-//             padded_size(output_size)); allocates nothing; keeps nothing.
+//   requires: input_size, output_size, parameter_count (trainable),
+//             state_count (non-trainable), compile-time constants; name (its
+//             C++ spelling, "ctnn::Dense<33, 4, ctnn::ReLU>") and kind (Keras'
+//             class name, "Dense"), fixed_strings; initialize(params, state,
+//             rng); forward(params, state, x, y), noexcept.
+//   ensures:  initialize writes Keras' initial values, drawing from rng in a
+//             fixed order; forward reads input_size values of x and its slices
+//             of the blocks (and up to max_lanes - 1 values past them, within
+//             the blocks' padding), writes output_size values of y (and
+//             scratch up to padded_size(output_size)); allocates nothing, calls
+//             nothing virtual, keeps nothing.
 template <class L, class T>
 concept InferenceCounts = requires {
     { L::input_size } -> std::convertible_to<std::size_t>;
@@ -95,9 +70,14 @@ concept InferenceLayer = InferenceCounts<L, T> && NamedLayer<L, T> && Initialize
 //   requires: scratch_per_sample; forward_train(params, state, x, y, scratch,
 //             n, rng) over n samples row after row; backward<FromLogits>(
 //             params, state, x, y, scratch, dy, dx, dparams, n).
-//   ensures:  backward writes dL/dparams to dparams (the layout of params) and,
-//             unless dx is null, dL/dx; it may overwrite dy; buffers may be read
-//             and written up to max_lanes values past their ends.
+//   ensures:  forward_train is the training-mode pass (it may update state,
+//             BatchNormalization's moving statistics, and draw from rng,
+//             Dropout's masks) and keeps scratch_per_sample values per sample
+//             for backward; backward takes dy = dL/dy (dL/d(pre-activation)
+//             when FromLogits), writes dL/dparams to dparams (the layout of
+//             params) and, unless dx is null, dL/dx; it may overwrite dy;
+//             buffers may be read and written up to max_lanes values past their
+//             ends (the trainer pads them).
 template <class L, class T>
 concept ForwardTrainLayer = requires(const T* in, T* out, Rng& rng, std::size_t n) {
     { L::scratch_per_sample } -> std::convertible_to<std::size_t>;
