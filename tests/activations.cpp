@@ -42,13 +42,51 @@ TEST_CASE_TEMPLATE("activations match Keras' formulas in float and double", Act,
 }
 
 TEST_CASE_TEMPLATE("every activation propagates NaN", Act, ctnn::Linear, ctnn::ReLU, ctnn::ELU,
-                   ctnn::SELU, ctnn::Swish, ctnn::Sigmoid, ctnn::Tanh) {
+                   ctnn::SELU, ctnn::Swish, ctnn::Sigmoid, ctnn::Tanh, ctnn::LeakyReLU, ctnn::LeakyReLU::with<0.3>,
+                   ctnn::ELU::with<0.5>) {
     CHECK(std::isnan(Act::apply(std::numeric_limits<float>::quiet_NaN())));
     CHECK(std::isnan(Act::apply(std::numeric_limits<double>::quiet_NaN())));
     float v[3] = {1.f, std::numeric_limits<float>::quiet_NaN(), -1.f};
     ctnn::activate<Act, float, 3>(v);
     CHECK(std::isnan(v[1]));
     CHECK_FALSE(std::isnan(v[0]));
+}
+
+TEST_CASE("ELU::with<alpha> and LeakyReLU: spellings, Keras' defaults, values and slopes by hand") {
+    using ctnn::ELU, ctnn::LeakyReLU;
+    static_assert(ELU::name.view() == "ctnn::ELU" && ELU::alpha == 1.0);
+    static_assert(std::is_same_v<ELU::with<1.0>, ELU> && std::is_same_v<ELU::with<0.5f>, ELU::with<0.5>>);
+    static_assert(ELU::with<0.5>::name.view() == "ctnn::ELU::with<0.5f>");
+    static_assert(std::is_same_v<ctnn::ELU::with<0.5f>, ELU::with<0.5>>);  // the spelling compiles back
+    static_assert(ELU::with<0.3>::alpha == 0.3);                           // the decimal written, in double
+    // keras.activations.leaky_relu's slope 0.2; Keras' LeakyReLU layer's 0.3 is LeakyReLU::with<0.3>.
+    static_assert(LeakyReLU::name.view() == "ctnn::LeakyReLU" && LeakyReLU::negative_slope == 0.2);
+    static_assert(std::is_same_v<LeakyReLU::with<0.2>, LeakyReLU>);
+    static_assert(LeakyReLU::with<0.3>::name.view() == "ctnn::LeakyReLU::with<0.3f>");
+    static_assert(std::is_same_v<ctnn::LeakyReLU::with<0.3f>, LeakyReLU::with<0.3>>);
+    static_assert(LeakyReLU::with<0.01>::name.view() == "ctnn::LeakyReLU::with<0.01f>");
+    static_assert(ctnn::ElementwiseActivation<LeakyReLU> && ctnn::ElementwiseActivation<ELU::with<0.5>>);
+    // ELU with alpha 0.5: x for x > 0, 0.5 (e^x - 1) otherwise; slope 1, or y + 0.5.
+    using E = ELU::with<0.5>;
+    CHECK(E::apply(2.0) == 2.0);
+    CHECK(E::apply(-1.0) == doctest::Approx(0.5 * (0.36787944117144233 - 1)).epsilon(1e-15));
+    CHECK(E::apply(-1.f) == doctest::Approx(0.5 * (0.36787944117144233 - 1)).epsilon(1e-7));
+    CHECK(E::apply(-1e30) == -0.5);
+    CHECK(E::derivative(-1.0, E::apply(-1.0)) == doctest::Approx(0.5 * 0.36787944117144233).epsilon(1e-15));
+    CHECK(E::derivative(3.0, 3.0) == 1.0);
+    CHECK(ELU::apply(-1.0) == doctest::Approx(0.36787944117144233 - 1).epsilon(1e-15));
+    // LeakyReLU: x for x >= 0, slope x otherwise; slope 1 for x > 0, else the slope (at 0 too).
+    CHECK(LeakyReLU::apply(-2.0) == -0.4);
+    CHECK(LeakyReLU::apply(-2.f) == -0.4f);
+    CHECK(LeakyReLU::apply(3.0) == 3.0);
+    CHECK(LeakyReLU::apply(0.0) == 0.0);
+    CHECK(LeakyReLU::with<0.3>::apply(-10.0) == -3.0);
+    CHECK(LeakyReLU::with<0.3>::apply(-10.f) == -3.f);
+    CHECK(LeakyReLU::with<0.3>::apply(-1e30f) == 0.3f * -1e30f);  // in float, no NaN or overflow
+    CHECK(LeakyReLU::derivative(-1.0, -0.2) == 0.2);
+    CHECK(LeakyReLU::derivative(0.0, 0.0) == 0.2);
+    CHECK(LeakyReLU::derivative(1.0, 1.0) == 1.0);
+    CHECK(LeakyReLU::with<0.3>::derivative(-1.f, -0.3f) == 0.3f);
 }
 
 TEST_CASE("activations saturate to exact limits, never NaN") {
@@ -93,7 +131,8 @@ TEST_CASE("Softmax subtracts the maximum: huge logits stay finite and normalized
 
 #if CTNN_SIMD
 TEST_CASE_TEMPLATE("the SIMD form of each activation agrees with the scalar form", Act, ctnn::Linear,
-                   ctnn::ReLU, ctnn::ELU, ctnn::SELU, ctnn::Swish, ctnn::Sigmoid, ctnn::Tanh) {
+                   ctnn::ReLU, ctnn::ELU, ctnn::SELU, ctnn::Swish, ctnn::Sigmoid, ctnn::Tanh, ctnn::LeakyReLU,
+                   ctnn::LeakyReLU::with<0.3>, ctnn::ELU::with<0.5>) {
     using V = ctnn::simd::widest<float>;
     constexpr std::size_t L = ctnn::simd::lanes<V>;
     constexpr std::size_t n = std::size(inputs) + 1;

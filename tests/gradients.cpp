@@ -9,59 +9,14 @@
 
 #include <ctnn/ctnn.hpp>
 
+#include "support/finite_differences.hpp"
 #include "support/reference.hpp"
 
 using namespace ctnn;
 
 namespace {
 
-// Fills the model with random weights, builds a batch, and compares the
-// analytic gradient with central differences (h = 1e-6).
-template <class Model, class L>
-void check_gradient(L loss, double target_low, double target_high, bool one_hot = false, unsigned seed = 1) {
-    constexpr std::size_t n = 5, P = Model::parameter_count;
-    Model model(Seed{seed});
-    Rng rng(Seed{seed + 100});
-    for (double& w : model.parameters()) w = rng.uniform(-0.8, 0.8);
-    Backprop<Model, L> pass(loss, n);
-    const auto xs = test::random_inputs<double, Model::input_size>(n, seed, 1.5);
-    auto load = [&] {
-        for (std::size_t r = 0; r < n; ++r) {
-            for (std::size_t i = 0; i < Model::input_size; ++i) pass.inputs()[r * Model::input_size + i] = xs[r][i];
-            for (std::size_t j = 0; j < Model::output_size; ++j) {
-                double& t = pass.targets()[r * Model::output_size + j];
-                t = one_hot ? (j == (r % Model::output_size) ? 1.0 : 0.0)
-                            : target_low + (target_high - target_low) * double((r * 7 + j * 3) % 11) / 10.0;
-            }
-        }
-    };
-    std::vector<double> analytic(P), ignored(P);
-    // Each run draws the same dropout masks, so the loss is one function of the weights.
-    auto run = [&](std::vector<double>& gradient) {
-        Rng masks(Seed{seed});
-        load();
-        return pass.run(model, n, std::span<double, P>(gradient), masks);
-    };
-    run(analytic);
-
-    const double h = 1e-6;
-    double diff2 = 0, norm2 = 0;
-    for (std::size_t k = 0; k < P; ++k) {
-        const double saved = model.parameters()[k];
-        model.parameters()[k] = saved + h;
-        const double up = run(ignored);
-        model.parameters()[k] = saved - h;
-        const double down = run(ignored);
-        model.parameters()[k] = saved;
-        const double numeric = (up - down) / (2 * h);
-        CAPTURE(k);
-        CHECK(std::abs(analytic[k] - numeric) <= 1e-6 * std::max(std::abs(numeric), 1e-3));
-        diff2 += (analytic[k] - numeric) * (analytic[k] - numeric);
-        norm2 += numeric * numeric;
-    }
-    CHECK(norm2 > 0);
-    CHECK(std::sqrt(diff2 / norm2) < 1e-6);
-}
+using test::check_gradient;  // support/finite_differences.hpp
 
 template <class A>
 using DenseWith = BasicSequential<double, Dense<4, 5, A>, Dense<5, 3>>;
@@ -125,5 +80,26 @@ TEST_CASE("gradients of rank-N models (last-axis layers, Flatten, Reshape) match
     check_gradient<BasicSequential<double, Input<2, 3, 2>, Reshape<6, 2>, Dense<2, 3, ELU>, Activation<Softmax>,
                                    Dropout<0.3>, Flatten, Dense<18, 1>>>(Huber{}, -2, 2);
     check_gradient<BasicSequential<double, Input<3, 4>, Normalization, Dense<4, 2, ReLU>, Flatten, Dense<6, 3>>>(
+        MSE{}, -1, 1);
+}
+
+TEST_CASE("gradients through the layer options (Dense without bias, BatchNormalization without beta or gamma, "
+          "ELU and LeakyReLU with other constants) match finite differences") {
+    constexpr DenseOptions no_bias{.use_bias = false};
+    check_gradient<BasicSequential<double, Dense<4, 5, Tanh, no_bias>, Dense<5, 3, Linear, no_bias>>>(MSE{}, -1, 1);
+    check_gradient<BasicSequential<double, Dense<4, 6, ELU::with<0.5>, no_bias>, Dense<6, 1, Sigmoid, no_bias>>>(
+        BinaryCrossentropy{}, 0, 1);
+    check_gradient<BasicSequential<double, Dense<4, 6, LeakyReLU>, Dense<6, 3, LeakyReLU::with<0.3>>, Dense<3, 2>>>(
+        MSE{}, -1, 1);
+    using NoBeta = BatchNormalization::with<BatchNorm{.momentum = 0.9, .epsilon = 1e-5, .center = false}>;
+    using NoGamma = BatchNormalization::with<BatchNorm{.scale = false}>;
+    using Neither = BatchNormalization::with<BatchNorm{.center = false, .scale = false}>;
+    check_gradient<BasicSequential<double, Dense<4, 6, Tanh>, NoBeta, Dense<6, 3>>>(MSE{}, -1, 1);
+    check_gradient<BasicSequential<double, Dense<4, 6, Tanh>, NoGamma, Dense<6, 3>>>(MSE{}, -1, 1);
+    check_gradient<BasicSequential<double, Dense<4, 6, Tanh, no_bias>, Neither, Dense<6, 3>>>(MSE{}, -1, 1);
+    // At the front (the input gradient of BatchNormalization is not needed there).
+    check_gradient<BasicSequential<double, NoGamma, Dense<4, 3, ELU>>>(Huber{}, -2, 2);
+    // On the last axis of a rank-2 input.
+    check_gradient<BasicSequential<double, Input<4, 3>, Dense<3, 4, LeakyReLU, no_bias>, NoBeta, Flatten, Dense<16, 2>>>(
         MSE{}, -1, 1);
 }

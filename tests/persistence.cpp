@@ -9,6 +9,9 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
 
 #include <unistd.h>
 
@@ -285,4 +288,76 @@ TEST_CASE("export_header writes the model's type and exact hexadecimal literals"
         CHECK(values[WithState::parameter_count + k] == model.state()[k]);
     CHECK_THROWS_WITH_AS(export_header(model, dir / "x.hpp", "not valid"), doctest::Contains("not a C++ identifier"),
                          Error);
+}
+
+// ---- Layer options: the spelling is the type, and files round-trip ---------------
+
+namespace {
+// Every option of today's layers, none at its default (Dropout's rate needs
+// more digits than the old fixed nine decimals gave it).
+using WithOptions =
+    BasicSequential<double, Dense<3, 5, LeakyReLU::with<0.3>, DenseOptions{.use_bias = false}>,
+                    BatchNormalization::with<BatchNorm{.momentum = 0.9, .epsilon = 1e-5, .center = false}>,
+                    Dense<5, 4, ELU::with<0.5>>, BatchNormalization::with<BatchNorm{.scale = false}>,
+                    Dropout<0.0123456789f>, Dense<4, 2, LeakyReLU>>;
+// The same layers with default options: another architecture.
+using WithDefaults = BasicSequential<double, Dense<3, 5, LeakyReLU>, BatchNormalization, Dense<5, 4, ELU>,
+                                     BatchNormalization, Dropout<0.0123456789f>, Dense<4, 2, LeakyReLU>>;
+}  // namespace
+
+TEST_CASE("a model with layer options spells exactly its type, and save/load and export_header round-trip it") {
+    constexpr std::string_view spelled =
+        "ctnn::BasicSequential<double, "
+        "ctnn::Dense<3, 5, ctnn::LeakyReLU::with<0.3f>, ctnn::DenseOptions{.use_bias = false}>, "
+        "ctnn::BatchNormalization::with<ctnn::BatchNorm{.momentum = 0.9f, .epsilon = 1e-05f, .center = false}>, "
+        "ctnn::Dense<5, 4, ctnn::ELU::with<0.5f>>, "
+        "ctnn::BatchNormalization::with<ctnn::BatchNorm{.scale = false}>, "
+        "ctnn::Dropout<0.012345679f>, "
+        "ctnn::Dense<4, 2, ctnn::LeakyReLU>>";
+    static_assert(WithOptions::name.view() == spelled);
+    // The same text, as C++: what an exported header or a file's architecture string compiles to.
+    static_assert(std::is_same_v<WithOptions,
+                                 ctnn::BasicSequential<double,
+                                     ctnn::Dense<3, 5, ctnn::LeakyReLU::with<0.3f>, ctnn::DenseOptions{.use_bias = false}>,
+                                     ctnn::BatchNormalization::with<ctnn::BatchNorm{.momentum = 0.9f, .epsilon = 1e-05f, .center = false}>,
+                                     ctnn::Dense<5, 4, ctnn::ELU::with<0.5f>>,
+                                     ctnn::BatchNormalization::with<ctnn::BatchNorm{.scale = false}>,
+                                     ctnn::Dropout<0.012345679f>,
+                                     ctnn::Dense<4, 2, ctnn::LeakyReLU>>>);
+    static_assert(WithOptions::parameter_count == 15 + 5 + 24 + 4 + 10);
+    static_assert(WithOptions::state_count == 10 + 8);
+    CHECK(weight_names<WithOptions>() ==
+          std::vector<std::string>{"dense/kernel (3, 5)", "batch_normalization/gamma (5)",
+                                   "batch_normalization/moving_mean (5)", "batch_normalization/moving_variance (5)",
+                                   "dense_1/kernel (5, 4)", "dense_1/bias (4)", "batch_normalization_1/beta (4)",
+                                   "batch_normalization_1/moving_mean (4)",
+                                   "batch_normalization_1/moving_variance (4)", "dense_2/kernel (4, 2)",
+                                   "dense_2/bias (2)"});
+
+    TempDir dir;
+    WithOptions model(Seed{1}), back(Seed{2});
+    randomize(model, 6);
+    save(model, dir / "options.ctnn");
+    CHECK(read_bytes(dir / "options.ctnn").substr(44, spelled.size()) == spelled);
+    load(back, dir / "options.ctnn");
+    CHECK(std::ranges::equal(model.parameters(), back.parameters()));
+    CHECK(std::ranges::equal(model.state(), back.state()));
+    CHECK(model({0.1, -0.2, 0.3}) == back({0.1, -0.2, 0.3}));
+    // The options are part of the architecture: the default layers do not load it.
+    WithDefaults defaults(Seed{1});
+    CHECK(load_error(defaults, dir / "options.ctnn").find("another architecture") != std::string::npos);
+
+    export_header(model, dir / "options.hpp", "opts");
+    const std::string text = read_bytes(dir / "options.hpp");
+    CHECK(text.find("using Model = " + std::string(spelled) + ";") != std::string::npos);
+    std::vector<double> values;
+    for (std::size_t at = text.find("0x"); at != std::string::npos; at = text.find("0x", at + 1)) {
+        const bool negative = at > 0 && text[at - 1] == '-';
+        const double v = std::strtod(text.c_str() + at, nullptr);
+        values.push_back(negative ? -v : v);
+    }
+    REQUIRE(values.size() == WithOptions::parameter_count + WithOptions::state_count);
+    for (std::size_t k = 0; k < WithOptions::parameter_count; ++k) CHECK(values[k] == model.parameters()[k]);
+    for (std::size_t k = 0; k < WithOptions::state_count; ++k)
+        CHECK(values[WithOptions::parameter_count + k] == model.state()[k]);
 }

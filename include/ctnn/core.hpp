@@ -5,6 +5,7 @@
 
 #include "activation.hpp"
 #include "activations/elu.hpp"
+#include "activations/leaky_relu.hpp"
 #include "activations/linear.hpp"
 #include "activations/relu.hpp"
 #include "activations/selu.hpp"

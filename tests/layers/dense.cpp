@@ -109,3 +109,87 @@ TEST_CASE_TEMPLATE("Dense forward matches a double-precision reference for awkwa
     check_dense_forward<T, 7, 129, Linear>();
     check_dense_forward<T, 300, 257, ReLU>();
 }
+
+// ---- DenseOptions{.use_bias = false}: the kernel alone -------------------------
+
+namespace {
+using NoBias = Dense<3, 4, ReLU, DenseOptions{.use_bias = false}>;
+template <class View>
+concept HasBias = requires(View v) { v.bias(); };
+}  // namespace
+
+TEST_CASE("Dense with use_bias = false spells its option, has no bias, and the default spells as before") {
+    static_assert(std::is_same_v<Dense<3, 4, ReLU, DenseOptions{}>, Dense<3, 4, ReLU>>);
+    static_assert(Dense<3, 4, ReLU, DenseOptions{.use_bias = true}>::name.view() == "ctnn::Dense<3, 4, ctnn::ReLU>");
+    static_assert(NoBias::name.view() == "ctnn::Dense<3, 4, ctnn::ReLU, ctnn::DenseOptions{.use_bias = false}>");
+    // The spelling compiles back to the same type.
+    static_assert(std::is_same_v<NoBias, ctnn::Dense<3, 4, ctnn::ReLU, ctnn::DenseOptions{.use_bias = false}>>);
+    using L = NoBias::bind<float>;
+    static_assert(L::parameter_count == 3 * 4 && L::state_count == 0);
+    static_assert(L::weights.size() == 1 && L::weights[0].name == "kernel" && L::weights[0].size() == 12);
+    static_assert(Dense<3, 4, ReLU>::bind<float>::weights.size() == 2);
+    using Model = Sequential<NoBias, Dense<4, 1>>;
+    static_assert(Model::parameter_count == 12 + 4 + 1);
+    Model model(Seed{1});
+    static_assert(!HasBias<decltype(model.layer<0>())> && HasBias<decltype(model.layer<1>())>);
+    CHECK(model.layer<0>().kernel().span().size() == 12);
+    CHECK(model.layer<0>().kernel().span().data() == model.parameters().data());
+    CHECK(model.layer<1>().kernel().span().data() == model.parameters().data() + 12);
+}
+
+TEST_CASE_TEMPLATE("Dense without a bias computes act(x W): one sample, a batch in lanes, and training", T, float,
+                   double) {
+    // Dense<3, 4, ReLU, no bias> then Dense<4, 2, Linear, no bias> (Out = 2) and a Dense<4, 1, no bias> (a dot).
+    using Model = BasicSequential<T, NoBias, Dense<4, 2, Linear, DenseOptions{.use_bias = false}>>;
+    using Dot = BasicSequential<T, Dense<4, 1, Linear, DenseOptions{.use_bias = false}>>;
+    auto m = std::make_unique<Model>(Seed{1});
+    // W0(i, j) = i - j + 1 (input-major), W1(i, j) = (i + 1) * (j ? -1 : 1) / 2.
+    for (std::size_t i = 0; i < 3; ++i)
+        for (std::size_t j = 0; j < 4; ++j) m->template layer<0>().kernel()(i, j) = T(double(i) - double(j) + 1);
+    for (std::size_t i = 0; i < 4; ++i)
+        for (std::size_t j = 0; j < 2; ++j) m->template layer<1>().kernel()(i, j) = T(double(i + 1) * (j ? -0.5 : 0.5));
+    REQUIRE(m->parameters().size() == 12 + 8);
+    // x = (1, 2, -1): z0_j = sum_i x_i (i - j + 1) = 1 (1 - j) + 2 (2 - j) - (3 - j) = 2 - 2 j,
+    // so relu gives (2, 0, 0, 0); layer 1: (2 * 0.5, -2 * 0.5) = (1, -1).
+    const std::array<T, 3> x{1, 2, -1};
+    const auto y = (*m)(x);
+    CHECK(y[0] == T(1));
+    CHECK(y[1] == T(-1));
+    // x = (0.5, -1, 2): z0_j = 0.5 (1 - j) - (2 - j) + 2 (3 - j) = 4.5 - 1.5 j: (4.5, 3, 1.5, 0);
+    // layer 1: 0.5 * (4.5 + 2 * 3 + 3 * 1.5) = 7.5, and -7.5.
+    const std::array<T, 3> x2{T(0.5), -1, 2};
+    const auto y2 = (*m)(x2);
+    CHECK(y2[0] == T(7.5));
+    CHECK(y2[1] == T(-7.5));
+    // The batch path (tiles in lane order, then the leftover samples one by one).
+    std::vector<std::array<T, 3>> xs(37);
+    for (std::size_t k = 0; k < xs.size(); ++k) xs[k] = k % 2 ? x2 : x;
+    std::vector<std::array<T, 2>> ys(xs.size());
+    m->predict(std::span<const std::array<T, 3>>(xs), std::span<std::array<T, 2>>(ys));
+    for (std::size_t k = 0; k < xs.size(); ++k) CHECK(ys[k] == (k % 2 ? y2 : y));
+    // Out = 1: the dot-product kernel.
+    auto dot = std::make_unique<Dot>(Seed{1});
+    for (std::size_t i = 0; i < 4; ++i) dot->template layer<0>().kernel()(i, 0) = T(i + 1);
+    CHECK((*dot)(std::array<T, 4>{1, -1, 2, 0.25})[0] == T(1 - 2 + 6 + 1));
+    // Training: the forward pass and the gradients of the kernel alone.
+    using L = typename NoBias::template bind<T>;
+    std::vector<T> z(2 * 4 + 16), out(2 * 4 + 16), dy(2 * 4 + 16), dx(2 * 3 + 16), dparams(12 + 16, T(-7));
+    std::vector<T> xs2(2 * 3 + 16);
+    std::copy(x.begin(), x.end(), xs2.begin());
+    std::copy(x2.begin(), x2.end(), xs2.begin() + 3);
+    Rng rng(Seed{0});
+    L::forward_train(m->parameters().data(), nullptr, xs2.data(), out.data(), z.data(), 2, rng);
+    const T want[8] = {2, 0, 0, 0, T(4.5), 3, T(1.5), 0};
+    for (int k = 0; k < 8; ++k) CHECK(out[k] == want[k]);
+    for (int k = 0; k < 8; ++k) dy[k] = T(1);
+    L::template backward<false>(m->parameters().data(), nullptr, xs2.data(), out.data(), z.data(), dy.data(),
+                                dx.data(), dparams.data(), 2);
+    // dW(i, j) = sum over samples of x_i * relu'(z_j): z = (2, 0, 0, 0) and (4.5, 3, 1.5, 0).
+    for (std::size_t i = 0; i < 3; ++i)
+        for (std::size_t j = 0; j < 4; ++j) {
+            CAPTURE(i);
+            CAPTURE(j);
+            CHECK(dparams[i * 4 + j] == (j == 0 ? x[i] : T(0)) + (j < 3 ? x2[i] : T(0)));
+        }
+    CHECK(dparams[12] == T(-7));  // nothing written past the kernel
+}

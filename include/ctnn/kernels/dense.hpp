@@ -19,6 +19,8 @@
 // max_lanes - 1 elements past the end of the bias, into the rest of the
 // parameter block and its padding (lanes beyond Out are computed and dropped);
 // y must have room for padded_size<T>(Out) values. x is read only at [0, In).
+// Without a bias (Bias false, b unused), the reads of W run up to max_lanes - 1
+// elements past the end of W instead.
 #pragma once
 
 #include <algorithm>
@@ -115,14 +117,17 @@ inline auto pairwise_sum(At at) noexcept {
 
 // Outputs [First * L, (First + Count) * L) of a Dense layer.
 template <class V, std::size_t In, std::size_t Out, std::size_t First, std::size_t Count,
-          class Act, class T>
+          class Act, bool Bias, class T>
 inline void dense_output_block(const T* __restrict w, const T* __restrict b,
                                const T* __restrict x, T* __restrict y) noexcept {
     constexpr std::size_t L = simd::lanes<V>;
     constexpr std::size_t K = chains_per_vector(Count, In);
     using ctnn::detail::static_for;
     V acc[K][Count];
-    static_for<Count>([&](auto v) { acc[0][v] = simd::load<V>(b + (First + v) * L); });  // chain 0 starts at the bias
+    static_for<Count>([&](auto v) {  // chain 0 starts at the bias
+        if constexpr (Bias) acc[0][v] = simd::load<V>(b + (First + v) * L);
+        else acc[0][v] = V(T(0));
+    });
     static_for<K - 1>([&](auto k) { static_for<Count>([&](auto v) { acc[k + 1][v] = V(T(0)); }); });
 
     std::size_t i = 0;
@@ -151,7 +156,7 @@ inline void dense_output_block(const T* __restrict w, const T* __restrict b,
 }
 
 // Out == 1: y = act(dot(x, w) + b), vectorized over the inputs.
-template <std::size_t In, class Act, class T>
+template <std::size_t In, class Act, bool Bias, class T>
 inline void dense_dot(const T* __restrict w, const T* __restrict b, const T* __restrict x,
                       T* __restrict y) noexcept {
     constexpr DensePlan plan = dense_plan<T, In, 1>;
@@ -175,14 +180,14 @@ inline void dense_dot(const T* __restrict w, const T* __restrict b, const T* __r
     T sum = simd::sum_lanes(pairwise_sum<K>([&](auto k) -> V& { return acc[k]; }));
     if constexpr (In % L != 0)
         for (std::size_t i = chunks * L; i < In; ++i) sum += x[i] * w[i];
-    sum += b[0];
+    if constexpr (Bias) sum += b[0];
     if constexpr (ElementwiseActivation<Act>) sum = Act::apply(sum);
     y[0] = sum;
 }
 
 // Without vectors: the weights in memory order (inputs outside, all outputs
 // inside), which streams them once, sequentially, as a microcontroller wants.
-template <std::size_t In, std::size_t Out, class Act, class T>
+template <std::size_t In, std::size_t Out, class Act, bool Bias, class T>
 inline void dense_scalar(const T* __restrict w, const T* __restrict b, const T* __restrict x,
                          T* __restrict y) noexcept {
     // Unrolled over the outputs so the accumulators stay in registers: at -Os
@@ -190,7 +195,7 @@ inline void dense_scalar(const T* __restrict w, const T* __restrict b, const T* 
     // Cortex-M4 instead of 2).
     T acc[Out];
 #pragma GCC unroll 16
-    for (std::size_t j = 0; j < Out; ++j) acc[j] = b[j];
+    for (std::size_t j = 0; j < Out; ++j) acc[j] = Bias ? b[j] : T(0);
     for (std::size_t i = 0; i < In; ++i) {
         const T xi = x[i];
         const T* row = w + i * Out;
@@ -206,19 +211,20 @@ inline void dense_scalar(const T* __restrict w, const T* __restrict b, const T* 
 
 }  // namespace detail
 
-template <class T, std::size_t In, std::size_t Out, class Act>
+// Bias false: y = act(x W), b unused (Dense with use_bias = false).
+template <class T, std::size_t In, std::size_t Out, class Act, bool Bias = true>
 inline void dense_forward(const T* __restrict w, const T* __restrict b, const T* __restrict x,
                           T* __restrict y) noexcept {
     if constexpr (Out == 1) {
-        detail::dense_dot<In, Act>(w, b, x, y);
+        detail::dense_dot<In, Act, Bias>(w, b, x, y);
     } else if constexpr (simd::max_lanes<T> == 1) {
-        detail::dense_scalar<In, Out, Act>(w, b, x, y);
+        detail::dense_scalar<In, Out, Act, Bias>(w, b, x, y);
     } else {
         constexpr DensePlan plan = dense_plan<T, In, Out>;
         using V = simd::with_lanes<T, plan.lanes>;
         ctnn::detail::static_for<plan.passes>([&](auto pass) {
             constexpr std::size_t first = pass * outputs_per_pass;
-            detail::dense_output_block<V, In, Out, first, std::min(outputs_per_pass, plan.vectors - first), Act>(
+            detail::dense_output_block<V, In, Out, first, std::min(outputs_per_pass, plan.vectors - first), Act, Bias>(
                 w, b, x, y);
         });
     }

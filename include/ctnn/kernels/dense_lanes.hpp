@@ -32,7 +32,7 @@ concept LanesActivation =
 namespace detail {
 
 // Outputs [First, First + Count) for the tile.
-template <class T, std::size_t In, std::size_t Out, std::size_t First, std::size_t Count, class Act>
+template <class T, std::size_t In, std::size_t Out, std::size_t First, std::size_t Count, class Act, bool Bias>
 inline void dense_lanes_block(const T* __restrict w, const T* __restrict b, const T* __restrict x,
                               T* __restrict y) noexcept {
     using V = simd::widest<T>;
@@ -40,7 +40,10 @@ inline void dense_lanes_block(const T* __restrict w, const T* __restrict b, cons
     constexpr std::size_t K = std::clamp<std::size_t>(fma_chains / Count, 1, In);
     using ctnn::detail::static_for;
     V acc[K][Count];
-    static_for<Count>([&](auto j) { acc[0][j] = V(b[First + j]); });
+    static_for<Count>([&](auto j) {
+        if constexpr (Bias) acc[0][j] = V(b[First + j]);
+        else acc[0][j] = V(T(0));
+    });
     static_for<K - 1>([&](auto k) { static_for<Count>([&](auto j) { acc[k + 1][j] = V(T(0)); }); });
 
     std::size_t i = 0;
@@ -65,13 +68,14 @@ inline void dense_lanes_block(const T* __restrict w, const T* __restrict b, cons
 }  // namespace detail
 
 // y = act(x W + b) for L samples in lane order: x holds In vectors, y Out.
-template <class T, std::size_t In, std::size_t Out, ElementwiseActivation Act>
+// Bias false: y = act(x W), b unused.
+template <class T, std::size_t In, std::size_t Out, ElementwiseActivation Act, bool Bias = true>
 inline void dense_forward_lanes(const T* __restrict w, const T* __restrict b, const T* __restrict x,
                                 T* __restrict y) noexcept {
     constexpr std::size_t per_pass = fma_chains;  // outputs held in registers at once
     ctnn::detail::static_for<(Out + per_pass - 1) / per_pass>([&](auto pass) {
         constexpr std::size_t first = pass * per_pass;
-        detail::dense_lanes_block<T, In, Out, first, std::min(per_pass, Out - first), Act>(w, b, x, y);
+        detail::dense_lanes_block<T, In, Out, first, std::min(per_pass, Out - first), Act, Bias>(w, b, x, y);
     });
 }
 

@@ -5,15 +5,15 @@
 //
 // The rate is a template argument written Dropout<0.3f> or Dropout<0.3>: both
 // are the same type, because the argument is a small structural class that
-// keeps the float's bits (clang 14 has no floating-point template arguments).
+// keeps the float's bits (clang 14 has no floating-point template arguments;
+// detail/float_bits.hpp), spelled as the shortest float literal that reads
+// back, in fixed notation down to 1e-9 as before ("0.3f", "0.00001f").
 #pragma once
 
-#include <bit>
 #include <cstddef>
-#include <cstdint>
-#include <utility>
 
 #include "../detail/fixed_string.hpp"
+#include "../detail/float_bits.hpp"
 #include "../detail/simd.hpp"
 #include "../kernels/elementwise.hpp"
 #include "../random.hpp"
@@ -21,36 +21,8 @@
 
 namespace ctnn {
 
-struct DropoutRate {
-    std::uint32_t bits;  // of the rate as a float
-
-    constexpr DropoutRate(float rate) noexcept : bits(std::bit_cast<std::uint32_t>(rate)) {}
-    constexpr DropoutRate(double rate) noexcept : DropoutRate(static_cast<float>(rate)) {}
-    constexpr float value() const noexcept { return std::bit_cast<float>(bits); }
-};
-
-namespace detail {
-
-// The shortest decimal "0.ddd" (at most 9 digits) that reads back as `value`,
-// a number in [0, 1): how Dropout<0.3f> spells its rate.
-template <DropoutRate Rate>
-constexpr auto spell_rate() noexcept {
-    constexpr auto digits = [] {
-        const double v = Rate.value();
-        std::uint64_t scale = 10;
-        for (std::size_t count = 1; count < 9; ++count, scale *= 10) {
-            const auto scaled = static_cast<std::uint64_t>(v * double(scale) + 0.5);
-            if (static_cast<float>(double(scaled) / double(scale)) == Rate.value()) return std::pair{count, scaled};
-        }
-        return std::pair{std::size_t{9}, static_cast<std::uint64_t>(v * 1e9 + 0.5)};
-    }();
-    fixed_string<digits.first> text;
-    std::uint64_t n = digits.second;
-    for (std::size_t i = digits.first; i-- > 0; n /= 10) text.chars[i] = static_cast<char>('0' + n % 10);
-    return "0." + text + "f";
-}
-
-}  // namespace detail
+// The rate's type: the float-bits class every numeric option uses.
+using DropoutRate = FloatBits;
 
 template <DropoutRate Rate>
 struct Dropout {
@@ -60,7 +32,7 @@ struct Dropout {
     static constexpr bool shape_preserving = true;
     static constexpr bool elementwise = true;  // the model binds it with the whole input (sequential.hpp)
     static constexpr float rate = Rate.value();
-    static constexpr auto name = "ctnn::Dropout<" + detail::spell_rate<Rate>() + ">";
+    static constexpr auto name = "ctnn::Dropout<" + detail::spell_float<Rate, -9>() + ">";
 
     template <class T, std::size_t Width>
     struct bind : ShapePreservingBase<T, Width> {
