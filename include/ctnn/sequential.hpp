@@ -330,11 +330,9 @@ public:
     // model of today's layers steps exactly as it runs one sample.
     // Today's layers act on one step when the model's shapes are vectors; on
     // (steps, ...) shapes the recurrent issue's per-step layers come first.
-    static constexpr bool can_stream = [] {
-        return []<std::size_t... I>(std::index_sequence<I...>) {
-            return ((shapes::template shape<I>::rank == 1) && ...);
-        }(std::make_index_sequence<layer_count + 1>{});
-    }();
+    static constexpr bool can_stream = []<std::size_t... I>(std::index_sequence<I...>) {
+        return ((shapes::template shape<I>::rank == 1) && ...);
+    }(std::make_index_sequence<layer_count + 1>{});
     static constexpr std::size_t step_input_size = input_size;
     static constexpr std::size_t step_output_size = output_size;
 

@@ -79,17 +79,23 @@ constexpr std::size_t stated_input_size() noexcept {
     if constexpr (FixedShapeLayer<L>) return L::input_size; else return 0;
 }
 
+// The first layer that is not shape-preserving (count when there is none).
+template <class... Layers>
+constexpr std::size_t first_sized_layer() noexcept {
+    constexpr bool preserving[] = {(!FixedShapeLayer<Layers> && !ShapedLayer<Layers>)..., false};
+    std::size_t i = 0;
+    while (i < sizeof...(Layers) && preserving[i]) ++i;
+    return i;
+}
+
 // The input shape when no Input<...> opens the model: a vector of the width
-// of the first fixed-shape layer (Shape<1> when a shape-seeing layer comes
-// first: first_layer_needs_input reports it).
+// of the first layer that is not shape-preserving, when it is fixed-shape
+// (Shape<1> otherwise: first_layer_needs_input or Sequential reports it).
 template <class... Layers>
 struct vector_input {
     static constexpr std::size_t width = [] {
-        std::size_t w = 0;
-        bool found = false;
-        ((found = found || (FixedShapeLayer<Layers> && (w = stated_input_size<Layers>(), true)) ||
-                  ShapedLayer<Layers>),
-         ...);
+        constexpr std::size_t widths[] = {stated_input_size<Layers>()..., 0};
+        const std::size_t w = widths[first_sized_layer<Layers...>()];
         return w == 0 ? 1 : w;
     }();
     using type = Shape<width>;
@@ -154,15 +160,8 @@ struct layer_shapes {
         return std::array<std::size_t, count + 1>{shape<I>::size...};
     }(std::make_index_sequence<count + 1>{});
 
-    static constexpr std::array<bool, count> fixed{FixedShapeLayer<Layers>...};
     static constexpr std::array<bool, count> vector_activated{has_vector_activation<Layers>()...};
-    // The first layer that is not shape-preserving.
-    static constexpr std::size_t first_sized = [] {
-        constexpr std::array<bool, count> preserving{(!FixedShapeLayer<Layers> && !ShapedLayer<Layers>)...};
-        std::size_t i = 0;
-        while (i < count && preserving[i]) ++i;
-        return i;
-    }();
+    static constexpr std::size_t first_sized = first_sized_layer<Layers...>();
 
     // The report for layer I, as a type tag (check_passed when it is fine):
     // the last axis of its input against a fixed-shape layer's input width; a
