@@ -554,6 +554,51 @@ def bn_keras_train_forward(net, x):
     return sigmoid(lin2(z))
 
 
+def keras_moving_statistics(bn, mm, mv, h):
+    """Keras' moving mean and variance after a batch whose BatchNormalization input rows are h
+    (momentum 0.99, the biased batch variance), with the batch's mean and variance; bn, the
+    nn.BatchNorm1d, is set to the statistics before the batch (mm, mv)."""
+    with torch.no_grad():
+        batch_mean = h.mean(dim=0)
+        batch_var = h.var(dim=0, unbiased=False)
+        new_mm = mm * BN_MOMENTUM + batch_mean * (1 - BN_MOMENTUM)
+        new_mv = mv * BN_MOMENTUM + batch_var * (1 - BN_MOMENTUM)
+        bn.running_mean.copy_(mm)
+        bn.running_var.copy_(mv)
+    return batch_mean, batch_var, new_mm, new_mv
+
+
+def backward_checked_against_keras(loss_fn, p, q, y, params, bn, h, mm, mv, new_mm, new_mv):
+    """The batch loss of the predictions p (through nn.BatchNorm1d in training mode), back-propagated,
+    after asserting that Keras' formula (predictions q) gives the same output and gradients, and that
+    PyTorch's running statistics have Keras' mean but the unbiased variance, far from Keras'."""
+    loss = loss_fn(p, y)
+    keras_grads = torch.autograd.grad(loss_fn(q, y), params)
+    assert (q - p).abs().max().item() < 1e-15
+    loss.backward()
+    worst = max((a.grad - b).abs().max().item() for a, b in zip(params, keras_grads))
+    assert worst < 1e-14, "BatchNorm1d and Keras' formula differ by %g" % worst
+    with torch.no_grad():
+        assert (bn.running_mean - new_mm).abs().max().item() < 1e-15
+        unbiased = mv * BN_MOMENTUM + h.var(dim=0, unbiased=True) * (1 - BN_MOMENTUM)
+        assert (bn.running_var - unbiased).abs().max().item() < 1e-15
+        # ... which is not Keras' (by far more than the tests' tolerances).
+        assert (bn.running_var - new_mv).abs().min().item() > 1e-9
+    return loss
+
+
+def step_lines(step, rows, loss, p, g, w, mm, mv):
+    """A training step's lines in the BatchNormalization files: loss, predictions, gradient,
+    parameters after the update, state after the step."""
+    return [
+        "step %d rows %s loss %s" % (step + 1, " ".join(str(r) for r in rows), repr(loss.item())),
+        "p %s" % fmt(p.reshape(-1).tolist()),
+        "g %s" % fmt(g),
+        "w %s" % fmt(w),
+        "s %s" % fmt(mm.tolist() + mv.tolist()),
+    ]
+
+
 def write_batch_normalization(path):
     xs = [[input_value(n, i) for i in range(3)] for n in range(BN_ROWS)]
     ys = [train_targets(x) for x in xs]
@@ -590,30 +635,12 @@ def write_batch_normalization(path):
             # Keras' moving statistics from the layer's input (before the update).
             with torch.no_grad():
                 h = tanh(lin1(x))
-                batch_mean = h.mean(dim=0)
-                batch_var = h.var(dim=0, unbiased=False)
-                new_mm = mm * BN_MOMENTUM + batch_mean * (1 - BN_MOMENTUM)
-                new_mv = mv * BN_MOMENTUM + batch_var * (1 - BN_MOMENTUM)
-                bn.running_mean.copy_(mm)
-                bn.running_var.copy_(mv)
+            batch_mean, batch_var, new_mm, new_mv = keras_moving_statistics(bn, mm, mv, h)
             optimizer.zero_grad()
             if batch > 1:
                 p = net(x)  # nn.BatchNorm1d in training mode
-                loss = loss_fn(p, y)
-                # Keras' formula gives the same output and gradients.
-                q = bn_keras_train_forward(net, x)
-                keras_grads = torch.autograd.grad(loss_fn(q, y), params)
-                assert (q - p).abs().max().item() < 1e-15
-                loss.backward()
-                worst = max((a.grad - b).abs().max().item() for a, b in zip(params, keras_grads))
-                assert worst < 1e-14, "BatchNorm1d and Keras' formula differ by %g" % worst
-                # PyTorch's running statistics: the same mean, the unbiased variance.
-                with torch.no_grad():
-                    assert (bn.running_mean - new_mm).abs().max().item() < 1e-15
-                    unbiased = mv * BN_MOMENTUM + h.var(dim=0, unbiased=True) * (1 - BN_MOMENTUM)
-                    assert (bn.running_var - unbiased).abs().max().item() < 1e-15
-                    # ... which is not Keras' (by far more than the test's tolerance).
-                    assert (bn.running_var - new_mv).abs().min().item() > 1e-9
+                loss = backward_checked_against_keras(loss_fn, p, bn_keras_train_forward(net, x), y, params, bn,
+                                                      h, mm, mv, new_mm, new_mv)
             else:
                 assert (h - batch_mean).abs().max().item() == 0 and batch_var.abs().max().item() == 0
                 p = bn_keras_train_forward(net, x)
@@ -625,13 +652,8 @@ def write_batch_normalization(path):
             assert pd.min().item() > 1e-3 and pd.max().item() < 1 - 1e-3, "BCE prediction near the clip"
             g = bn_block(net, grad=True)
             optimizer.step()
-            w = bn_block(net)
             mm, mv = new_mm, new_mv
-            lines.append("step %d rows %s loss %s" % (step + 1, " ".join(str(r) for r in rows), repr(loss.item())))
-            lines.append("p %s" % fmt(pd.reshape(-1).tolist()))
-            lines.append("g %s" % fmt(g))
-            lines.append("w %s" % fmt(w))
-            lines.append("s %s" % fmt(mm.tolist() + mv.tolist()))
+            lines += step_lines(step, rows, loss, pd, g, bn_block(net), mm, mv)
         # Inference with Keras' moving statistics.
         net.eval()
         with torch.no_grad():
@@ -775,27 +797,12 @@ def write_rank2(path):
             with torch.no_grad():
                 h = net.hidden(x).reshape(-1, R2_WIDTH)
                 assert h.shape[0] == batch * R2_STEPS
-                batch_mean = h.mean(dim=0)
-                batch_var = h.var(dim=0, unbiased=False)
-                new_mm = mm * BN_MOMENTUM + batch_mean * (1 - BN_MOMENTUM)
-                new_mv = mv * BN_MOMENTUM + batch_var * (1 - BN_MOMENTUM)
-                bn.running_mean.copy_(mm)
-                bn.running_var.copy_(mv)
+            _, _, new_mm, new_mv = keras_moving_statistics(bn, mm, mv, h)
             optimizer.zero_grad()
             p = net(x)  # nn.BatchNorm1d in training mode, on (N, 4, 8)
             assert p.shape == (batch, 1)
-            loss = loss_fn(p, y)
-            q = net.keras_train_forward(x)
-            keras_grads = torch.autograd.grad(loss_fn(q, y), params)
-            assert (q - p).abs().max().item() < 1e-15
-            loss.backward()
-            worst = max((a.grad - b).abs().max().item() for a, b in zip(params, keras_grads))
-            assert worst < 1e-14, "BatchNorm1d and Keras' formula differ by %g" % worst
-            with torch.no_grad():
-                assert (bn.running_mean - new_mm).abs().max().item() < 1e-15
-                unbiased = mv * BN_MOMENTUM + h.var(dim=0, unbiased=True) * (1 - BN_MOMENTUM)
-                assert (bn.running_var - unbiased).abs().max().item() < 1e-15
-                assert (bn.running_var - new_mv).abs().min().item() > 1e-9
+            loss = backward_checked_against_keras(loss_fn, p, net.keras_train_forward(x), y, params, bn, h, mm, mv,
+                                                  new_mm, new_mv)
             if step == 0:
                 # The wrong semantics give predictions far beyond the test's tolerances
                 # (BatchNorm per step and channel: only with more than one sample a batch).
@@ -809,13 +816,8 @@ def write_rank2(path):
             assert pd.min().item() > 1e-3 and pd.max().item() < 1 - 1e-3, "BCE prediction near the clip"
             g = net.block(grad=True)
             optimizer.step()
-            w = net.block()
             mm, mv = new_mm, new_mv
-            lines.append("step %d rows %s loss %s" % (step + 1, " ".join(str(r) for r in rows), repr(loss.item())))
-            lines.append("p %s" % fmt(pd.reshape(-1).tolist()))
-            lines.append("g %s" % fmt(g))
-            lines.append("w %s" % fmt(w))
-            lines.append("s %s" % fmt(mm.tolist() + mv.tolist()))
+            lines += step_lines(step, rows, loss, pd, g, net.block(), mm, mv)
         # Inference with Keras' moving statistics.
         net.eval()
         with torch.no_grad():
