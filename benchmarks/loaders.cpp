@@ -18,7 +18,7 @@
 
 #include <ctnn/data/arff.hpp>
 #include <ctnn/data/csv.hpp>
-#include <ctnn/random.hpp>
+#include <ctnn/core/random.hpp>
 
 namespace {
 

@@ -6,8 +6,8 @@
 
 #include <benchmark/benchmark.h>
 
-#include <ctnn/detail/simd.hpp>
-#include <ctnn/detail/static_for.hpp>
+#include <ctnn/core/detail/simd.hpp>
+#include <ctnn/core/detail/static_for.hpp>
 
 namespace {
 

@@ -44,7 +44,7 @@ MASK = (1 << 64) - 1
 
 
 class Rng:
-    """ctnn::Rng (include/ctnn/random.hpp): SplitMix64, uniform() from the top 53 bits."""
+    """ctnn::Rng (include/ctnn/core/random.hpp): SplitMix64, uniform() from the top 53 bits."""
 
     def __init__(self, seed):
         self.state = seed & MASK

@@ -18,7 +18,7 @@
 #include <string_view>
 
 #include <ctnn/core.hpp>
-#include <ctnn/persistence.hpp>
+#include <ctnn/io/persistence.hpp>
 
 #include "input_file.hpp"
 
@@ -43,7 +43,7 @@ inline void load_and_check(fuzz::InputFile& file, const std::string& bytes) {
 }
 
 // The header's fingerprint and the trailing CRC-32 made right for the bytes
-// (offsets from persistence.hpp), where the file is long enough to hold them.
+// (offsets from io/persistence.hpp), where the file is long enough to hold them.
 inline std::string with_checksums(std::string bytes) {
     constexpr std::size_t header = ctnn::detail::model_file_header;
     if (bytes.size() < header + 4) return bytes;

@@ -9,7 +9,7 @@
 
 #include <ctnn/core.hpp>
 #include <ctnn/data/idx.hpp>
-#include <ctnn/persistence.hpp>
+#include <ctnn/io/persistence.hpp>
 
 using namespace ctnn;
 

@@ -10,7 +10,7 @@
 #include <string>
 
 #include <ctnn/data/table.hpp>
-#include <ctnn/error.hpp>
+#include <ctnn/io/error.hpp>
 
 #include "input_file.hpp"
 

@@ -152,7 +152,7 @@ TEST_CASE_TEMPLATE("the SIMD form of each activation agrees with the scalar form
 }
 #endif
 
-// ---- ctnn's exp, expm1 and tanh (detail/exp.hpp) -----------------------------
+// ---- ctnn's exp, expm1 and tanh (core/detail/exp.hpp) -----------------------------
 
 namespace {
 

@@ -1,4 +1,4 @@
-// The layer conformance test: what every layer promises (layer.hpp), checked
+// The layer conformance test: what every layer promises (core/layer.hpp), checked
 // the same way for each layer on a vector and on a (steps, channels) input.
 // Adding a layer is one header and one CTNN_CONFORMS line at the bottom.
 //

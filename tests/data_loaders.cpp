@@ -27,7 +27,7 @@
 #include <ctnn/data/csv.hpp>
 #include <ctnn/data/idx.hpp>
 #include <ctnn/data/table.hpp>
-#include <ctnn/random.hpp>
+#include <ctnn/core/random.hpp>
 
 #include "support/error_of.hpp"
 #include "support/temp_dir.hpp"

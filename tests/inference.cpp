@@ -65,7 +65,7 @@ TEST_CASE("array, span, braced list and predict give the same result; batch pred
 }
 
 // Batches run max_lanes samples at a time in lane order when every layer can
-// (detail/transpose.hpp, kernels/dense_lanes.hpp): 2.5 tiles here, so full
+// (core/detail/transpose.hpp, core/kernels/dense_lanes.hpp): 2.5 tiles here, so full
 // tiles and the rows left over are both checked, against the double-precision
 // forward pass (the lane kernel adds in another order, so not bit for bit).
 using Stacked = Sequential<Dense<20, 8, Tanh>, Dropout<0.2f>, Activation<ELU>, Dense<8, 3, Swish>,

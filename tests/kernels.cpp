@@ -1,9 +1,9 @@
 // The kernels against plain loops in double, over the shapes that exercise
-// their edges: the register-tiled product (kernels/gemm.hpp) with row counts
+// their edges: the register-tiled product (core/kernels/gemm.hpp) with row counts
 // that leave every possible short tile, column counts that need narrower
 // vectors and scalars, and A read both row-major and transposed; the tile
-// transposes (detail/transpose.hpp) with leftover columns; training's
-// elementwise loops (kernels/elementwise.hpp) for every tail length.
+// transposes (core/detail/transpose.hpp) with leftover columns; training's
+// elementwise loops (core/kernels/elementwise.hpp) for every tail length.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -16,11 +16,11 @@
 #include <ctnn/activations/relu.hpp>
 #include <ctnn/activations/sigmoid.hpp>
 #include <ctnn/activations/tanh.hpp>
-#include <ctnn/detail/transpose.hpp>
-#include <ctnn/kernels/dense.hpp>
-#include <ctnn/kernels/elementwise.hpp>
-#include <ctnn/kernels/gemm.hpp>
-#include <ctnn/random.hpp>
+#include <ctnn/core/detail/transpose.hpp>
+#include <ctnn/core/kernels/dense.hpp>
+#include <ctnn/core/kernels/elementwise.hpp>
+#include <ctnn/core/kernels/gemm.hpp>
+#include <ctnn/core/random.hpp>
 
 namespace {
 

@@ -467,7 +467,7 @@ TEST_CASE("ctnn's exp on float arguments whose result is denormal or underflows:
     // Every float in [-110, -86]: simd::exp<float> (the scalar kernels') and
     // simd::exp on the widest vector (the scalar build: float again). Below
     // FLT_MIN the result is a denormal within one denormal step of exp (the
-    // factor 2^k is applied as two normal halves, detail/exp.hpp); above it,
+    // factor 2^k is applied as two normal halves, core/detail/exp.hpp); above it,
     // within 1 unit in the last place.
     using V = simd::widest<float>;
     constexpr std::size_t L = simd::lanes<V>;

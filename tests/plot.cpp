@@ -12,7 +12,7 @@
 
 #include <doctest/doctest.h>
 
-#include <ctnn/plot.hpp>
+#include <ctnn/io/plot.hpp>
 
 #include "support/error_of.hpp"
 #include "support/temp_dir.hpp"

@@ -5,7 +5,7 @@
 
 #include <doctest/doctest.h>
 
-#include <ctnn/random.hpp>
+#include <ctnn/core/random.hpp>
 
 TEST_CASE("Rng is SplitMix64: reference outputs for seeds 0 and 42") {
     ctnn::Rng zero(ctnn::Seed{0});

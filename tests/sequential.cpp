@@ -166,7 +166,7 @@ TEST_CASE("one inference runs every layer through two ping-pong buffers, as the 
     for (std::size_t j = 0; j < 3; ++j) CHECK(y[j] == acts.back()[j]);
 }
 
-// Streaming (layer.hpp, StreamingLayer): the per-stream state lives in the
+// Streaming (core/layer.hpp, StreamingLayer): the per-stream state lives in the
 // caller's Model::Stream, sliced per layer at compile-time offsets; layers of
 // today have none and step with their forward pass.
 namespace {

@@ -1,4 +1,4 @@
-// Shapes beyond vectors (shape.hpp, detail/shapes.hpp, detail/per_row.hpp):
+// Shapes beyond vectors (core/shape.hpp, core/detail/shapes.hpp, core/detail/per_row.hpp):
 // Shape and Input, the shapes a model infers, last-axis semantics of Dense,
 // BatchNormalization, Normalization, Activation (Softmax) and Dropout on rank-N
 // inputs against loops written here, Flatten and Reshape, batches in lane order
@@ -15,7 +15,7 @@
 #include <doctest/doctest.h>
 
 #include <ctnn/core.hpp>
-#include <ctnn/summary.hpp>
+#include <ctnn/io/summary.hpp>
 
 using namespace ctnn;
 

@@ -43,7 +43,7 @@ TEST_CASE("summary names repeated kinds like Keras and sizes in KB") {
     CHECK(s.find("Total params: 101770 (397.54 KB)") != std::string::npos);
 }
 
-// The weight manifests (weights.hpp): every layer's tensors, in Keras' order,
+// The weight manifests (core/weights.hpp): every layer's tensors, in Keras' order,
 // fill its blocks exactly, lie where its view reads them, and carry Keras'
 // names and shapes.
 namespace {

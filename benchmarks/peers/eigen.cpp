@@ -29,7 +29,7 @@
 // GCC 12 reports false "used uninitialized" warnings inside its own AVX-512
 // intrinsic headers when they are inlined (GCC bug 105593), attributed to
 // lines of those headers: silenced for the headers first included here, as
-// ctnn's detail/simd.hpp does for xsimd.
+// ctnn's core/detail/simd.hpp does for xsimd.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"

@@ -1,9 +1,10 @@
 // The microcontroller-safe part of ctnn: models, layers, activations and
-// inference. No heap, no exceptions, no RTTI, no iostream; this is what an
-// exported model header includes. Host programs include <ctnn/ctnn.hpp>.
+// inference (ctnn/core/, ctnn/layers/, ctnn/activations/). No heap, no
+// exceptions, no RTTI, no iostream; this is what an exported model header
+// includes. tests/layout.sh fails if any of these headers includes training,
+// I/O, data or a hosted standard header. Host programs include <ctnn/ctnn.hpp>.
 #pragma once
 
-#include "activation.hpp"
 #include "activations/elu.hpp"
 #include "activations/leaky_relu.hpp"
 #include "activations/linear.hpp"
@@ -13,14 +14,15 @@
 #include "activations/softmax.hpp"
 #include "activations/swish.hpp"
 #include "activations/tanh.hpp"
-#include "layer.hpp"
+#include "core/activation.hpp"
+#include "core/layer.hpp"
+#include "core/random.hpp"
+#include "core/sequential.hpp"
+#include "core/shape.hpp"
+#include "core/weights.hpp"
 #include "layers/activation.hpp"
 #include "layers/batch_normalization.hpp"
 #include "layers/dense.hpp"
 #include "layers/dropout.hpp"
 #include "layers/normalization.hpp"
 #include "layers/reshape.hpp"
-#include "random.hpp"
-#include "sequential.hpp"
-#include "shape.hpp"
-#include "weights.hpp"

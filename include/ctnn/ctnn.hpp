@@ -1,39 +1,13 @@
 // Everything ctnn has, for host programs: the core (models, layers,
-// activations, inference) and the host-only parts (errors, summary, training:
-// losses, metrics, optimizers, the trainer, data sets, callbacks, History),
-// data loading (CSV, ARFF, IDX), scalers, persistence and plots.
+// activations, inference), training, data and I/O. Each part has its own
+// umbrella for programs that need less:
+//   <ctnn/core.hpp>   models, layers, activations, inference; freestanding
+//   <ctnn/train.hpp>  the trainer, losses, metrics, optimizers, callbacks
+//   <ctnn/data.hpp>   Dataset, CSV, ARFF and IDX loaders, scalers, split
+//   <ctnn/io.hpp>     errors, save/load, export_header, summary, plots
 #pragma once
 
-#include "backprop.hpp"
-#include "callback.hpp"
-#include "callbacks/early_stopping.hpp"
 #include "core.hpp"
-#include "data/arff.hpp"
-#include "data/csv.hpp"
-#include "data/idx.hpp"
-#include "data/scalers.hpp"
-#include "data/split.hpp"
-#include "data/table.hpp"
-#include "dataset.hpp"
-#include "error.hpp"
-#include "export.hpp"
-#include "history.hpp"
-#include "logs.hpp"
-#include "loss.hpp"
-#include "losses/binary_crossentropy.hpp"
-#include "losses/categorical_crossentropy.hpp"
-#include "losses/huber.hpp"
-#include "losses/mean_absolute_error.hpp"
-#include "losses/mean_squared_error.hpp"
-#include "metric.hpp"
-#include "metrics/binary_accuracy.hpp"
-#include "metrics/categorical_accuracy.hpp"
-#include "optimizer.hpp"
-#include "optimizers/adam.hpp"
-#include "optimizers/sgd.hpp"
-#include "persistence.hpp"
-#include "plot.hpp"
-#include "progress.hpp"
-#include "summary.hpp"
-#include "trainer.hpp"
-#include "weight_names.hpp"
+#include "data.hpp"
+#include "io.hpp"
+#include "train.hpp"

@@ -1,5 +1,5 @@
 // A user's layer without forward: the model gives one error naming layer 0
-// and what it lacks (layer.hpp, InferenceLayer), not errors inside Sequential.
+// and what it lacks (core/layer.hpp, InferenceLayer), not errors inside Sequential.
 // expect: layer_has_no_forward<0>
 #include <ctnn/core.hpp>
 

@@ -2,7 +2,7 @@
 // says what to pass.
 // expect: pass data.x for the features or data.y for the targets
 #include <ctnn/data/scalers.hpp>
-#include <ctnn/dataset.hpp>
+#include <ctnn/data/dataset.hpp>
 
 void scale(const ctnn::Dataset<float, 3, 1>& dataset) {
     ctnn::StandardScaler scaler;

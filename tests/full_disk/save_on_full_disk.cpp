@@ -13,7 +13,7 @@
 #include <string>
 
 #include <ctnn/core.hpp>
-#include <ctnn/persistence.hpp>
+#include <ctnn/io/persistence.hpp>
 
 namespace fs = std::filesystem;
 using Model = ctnn::Sequential<ctnn::Dense<64, 256, ctnn::ReLU>, ctnn::Dense<256, 64>>;

@@ -10,7 +10,7 @@
 #include <doctest/doctest.h>
 
 #include <ctnn/ctnn.hpp>
-#include <ctnn/weight_names.hpp>
+#include <ctnn/io/weight_names.hpp>
 
 #include "support/reference.hpp"
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include <ctnn/error.hpp>
+#include <ctnn/io/error.hpp>
 
 namespace test {
 

@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include <ctnn/config.hpp>
+#include <ctnn/core/config.hpp>
 
 #ifndef CTNN_TEST_DATA
 #error "the reference tests need -DCTNN_TEST_DATA=\"<absolute path of tests/data>\""

@@ -2,14 +2,14 @@
 // default, for the activation function and the layer), or another alpha with
 // ELU::with<0.5>. ctnn::ELU keeps its plain spelling "ctnn::ELU";
 // ELU::with<1.0> is ELU itself, another alpha spells itself
-// "ctnn::ELU::with<0.5f>" (detail/float_bits.hpp).
+// "ctnn::ELU::with<0.5f>" (core/detail/float_bits.hpp).
 #pragma once
 
 #include <type_traits>
 
-#include "../detail/fixed_string.hpp"
-#include "../detail/float_bits.hpp"
-#include "../detail/simd.hpp"
+#include "../core/detail/fixed_string.hpp"
+#include "../core/detail/float_bits.hpp"
+#include "../core/detail/simd.hpp"
 
 namespace ctnn {
 

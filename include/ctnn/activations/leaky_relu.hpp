@@ -4,14 +4,14 @@
 // ctnn activation mirrors Keras' activation function. Keras' LeakyReLU *layer*
 // defaults to 0.3: write it Activation<LeakyReLU::with<0.3>>. LeakyReLU keeps
 // the plain spelling "ctnn::LeakyReLU"; with<0.2> is LeakyReLU itself, another
-// slope spells itself "ctnn::LeakyReLU::with<0.3f>" (detail/float_bits.hpp).
+// slope spells itself "ctnn::LeakyReLU::with<0.3f>" (core/detail/float_bits.hpp).
 #pragma once
 
 #include <type_traits>
 
-#include "../detail/fixed_string.hpp"
-#include "../detail/float_bits.hpp"
-#include "../detail/simd.hpp"
+#include "../core/detail/fixed_string.hpp"
+#include "../core/detail/float_bits.hpp"
+#include "../core/detail/simd.hpp"
 
 namespace ctnn {
 

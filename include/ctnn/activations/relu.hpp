@@ -3,8 +3,8 @@
 // its second operand; xsimd 14 changed xsimd::max to behave like std::max).
 #pragma once
 
-#include "../detail/fixed_string.hpp"
-#include "../detail/simd.hpp"
+#include "../core/detail/fixed_string.hpp"
+#include "../core/detail/simd.hpp"
 
 namespace ctnn {
 

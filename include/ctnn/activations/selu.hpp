@@ -1,8 +1,8 @@
 // SELU (Klambauer et al. 2017) with Keras' constants: scale * elu(x, alpha).
 #pragma once
 
-#include "../detail/fixed_string.hpp"
-#include "../detail/simd.hpp"
+#include "../core/detail/fixed_string.hpp"
+#include "../core/detail/simd.hpp"
 
 namespace ctnn {
 

@@ -2,8 +2,8 @@
 // infinity and the result is exactly 0, never NaN.
 #pragma once
 
-#include "../detail/fixed_string.hpp"
-#include "../detail/simd.hpp"
+#include "../core/detail/fixed_string.hpp"
+#include "../core/detail/simd.hpp"
 
 namespace ctnn {
 

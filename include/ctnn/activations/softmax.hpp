@@ -8,8 +8,8 @@
 
 #include <cstddef>
 
-#include "../detail/fixed_string.hpp"
-#include "../detail/simd.hpp"
+#include "../core/detail/fixed_string.hpp"
+#include "../core/detail/simd.hpp"
 
 namespace ctnn {
 

@@ -1,8 +1,8 @@
 // Swish (SiLU): x * sigmoid(x), as Keras' swish and PyTorch's SiLU.
 #pragma once
 
-#include "../detail/fixed_string.hpp"
-#include "../detail/simd.hpp"
+#include "../core/detail/fixed_string.hpp"
+#include "../core/detail/simd.hpp"
 #include "sigmoid.hpp"
 
 namespace ctnn {

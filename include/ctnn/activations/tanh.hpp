@@ -1,8 +1,8 @@
 // Tanh: the hyperbolic tangent.
 #pragma once
 
-#include "../detail/fixed_string.hpp"
-#include "../detail/simd.hpp"
+#include "../core/detail/fixed_string.hpp"
+#include "../core/detail/simd.hpp"
 
 namespace ctnn {
 

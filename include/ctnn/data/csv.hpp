@@ -48,8 +48,8 @@
 #include <utility>
 #include <vector>
 
-#include "../error.hpp"
-#include "../detail/read_file.hpp"
+#include "../io/error.hpp"
+#include "../io/detail/read_file.hpp"
 #include "detail/text.hpp"
 #include "table.hpp"
 

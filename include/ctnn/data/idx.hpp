@@ -24,9 +24,9 @@
 #include <string>
 #include <vector>
 
-#include "../detail/atomic_write.hpp"
-#include "../error.hpp"
-#include "../detail/read_file.hpp"
+#include "../io/detail/atomic_write.hpp"
+#include "../io/error.hpp"
+#include "../io/detail/read_file.hpp"
 #include "detail/text.hpp"
 
 namespace ctnn {

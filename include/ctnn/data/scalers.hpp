@@ -30,8 +30,8 @@
 #include <type_traits>
 #include <vector>
 
-#include "../detail/moments.hpp"
-#include "../error.hpp"
+#include "../core/detail/moments.hpp"
+#include "../io/error.hpp"
 
 namespace ctnn {
 

@@ -11,10 +11,10 @@
 #include <utility>
 #include <vector>
 
-#include "../dataset.hpp"
-#include "../detail/shuffle.hpp"
-#include "../error.hpp"
-#include "../random.hpp"
+#include "dataset.hpp"
+#include "detail/shuffle.hpp"
+#include "../io/error.hpp"
+#include "../core/random.hpp"
 
 namespace ctnn {
 

@@ -39,8 +39,8 @@
 #include <utility>
 #include <vector>
 
-#include "../dataset.hpp"
-#include "../error.hpp"
+#include "dataset.hpp"
+#include "../io/error.hpp"
 #include "detail/text.hpp"
 
 namespace ctnn {

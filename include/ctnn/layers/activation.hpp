@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <cstddef>
 
-#include "../activation.hpp"
-#include "../detail/fixed_string.hpp"
-#include "../detail/simd.hpp"
-#include "../kernels/dense_lanes.hpp"
-#include "../kernels/elementwise.hpp"
-#include "../random.hpp"
+#include "../core/activation.hpp"
+#include "../core/detail/fixed_string.hpp"
+#include "../core/detail/simd.hpp"
+#include "../core/kernels/dense_lanes.hpp"
+#include "../core/kernels/elementwise.hpp"
+#include "../core/random.hpp"
 #include "shape_preserving.hpp"
 
 namespace ctnn {
@@ -18,7 +18,7 @@ namespace ctnn {
 template <ActivationFunction F>
 struct Activation {
     static constexpr bool shape_preserving = true;
-    // Softmax acts on the last axis; the others on each value (layer.hpp).
+    // Softmax acts on the last axis; the others on each value (core/layer.hpp).
     static constexpr bool elementwise = ElementwiseActivation<F>;
     static constexpr auto name = "ctnn::Activation<" + F::name + ">";
     using activation = F;
@@ -34,7 +34,7 @@ struct Activation {
             activate<F, T, Width>(y);
         }
 
-        // A tile of L samples in lane order (layer.hpp).
+        // A tile of L samples in lane order (core/layer.hpp).
         static void forward_lanes(const T*, const T*, const T* x, T* y) noexcept
             requires kernels::LanesActivation<F, T, Width>
         {
@@ -48,7 +48,7 @@ struct Activation {
             }
         }
 
-        // ---- training (layer.hpp); the input x serves as the derivative's argument ----
+        // ---- training (core/layer.hpp); the input x serves as the derivative's argument ----
         static void forward_train(const T*, T*, const T* x, T* y, T*, std::size_t n, Rng&) noexcept {
             if constexpr (ElementwiseActivation<F>) {
                 kernels::apply<F>(x, y, n * Width);

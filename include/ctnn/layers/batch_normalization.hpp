@@ -25,20 +25,20 @@
 #include <span>
 #include <type_traits>
 
-#include "../detail/fixed_string.hpp"
-#include "../detail/float_bits.hpp"
-#include "../detail/moments.hpp"
-#include "../detail/simd.hpp"
-#include "../kernels/dense.hpp"
-#include "../kernels/elementwise.hpp"
-#include "../random.hpp"
-#include "../weights.hpp"
+#include "../core/detail/fixed_string.hpp"
+#include "../core/detail/float_bits.hpp"
+#include "../core/detail/moments.hpp"
+#include "../core/detail/simd.hpp"
+#include "../core/kernels/dense.hpp"
+#include "../core/kernels/elementwise.hpp"
+#include "../core/random.hpp"
+#include "../core/weights.hpp"
 #include "shape_preserving.hpp"
 
 namespace ctnn {
 
 // The options, Keras' defaults. momentum and epsilon keep a float's bits
-// (detail/float_bits.hpp) and are used as the decimals written.
+// (core/detail/float_bits.hpp) and are used as the decimals written.
 struct BatchNorm {
     FloatBits momentum = 0.99;
     FloatBits epsilon = 1e-3;
@@ -170,7 +170,7 @@ struct BatchNormalizationLayer {
             }
         }
 
-        // A tile of L samples in lane order (layer.hpp): the scales of L features
+        // A tile of L samples in lane order (core/layer.hpp): the scales of L features
         // at a time (the last vector may read up to L - 1 values past gamma and
         // past the moving variances, into beta and the state block's padding:
         // those lanes are dropped), then per feature one broadcast mean, scale
@@ -203,7 +203,7 @@ struct BatchNormalizationLayer {
         static constexpr std::size_t scratch_per_sample = Width;
 
         // The statistics per feature (a column, in double), then the rows in
-        // vectors of features (kernels/elementwise.hpp).
+        // vectors of features (core/kernels/elementwise.hpp).
         static void forward_train(const T* params, T* state, const T* x, T* y, T* x_hat, std::size_t n,
                                   Rng&) noexcept {
             T mean_of[Width], inv_std_of[Width];

@@ -16,16 +16,16 @@
 #include <span>
 #include <type_traits>
 
-#include "../activation.hpp"
+#include "../core/activation.hpp"
 #include "../activations/linear.hpp"
-#include "../detail/fixed_string.hpp"
-#include "../kernels/dense.hpp"
-#include "../kernels/dense_lanes.hpp"
-#include "../kernels/elementwise.hpp"
-#include "../kernels/gemm.hpp"
-#include "../matrix_view.hpp"
-#include "../weights.hpp"
-#include "../random.hpp"
+#include "../core/detail/fixed_string.hpp"
+#include "../core/kernels/dense.hpp"
+#include "../core/kernels/dense_lanes.hpp"
+#include "../core/kernels/elementwise.hpp"
+#include "../core/kernels/gemm.hpp"
+#include "../core/matrix_view.hpp"
+#include "../core/weights.hpp"
+#include "../core/random.hpp"
 
 namespace ctnn {
 
@@ -106,7 +106,7 @@ struct Dense {
             kernels::dense_forward<T, In, Out, Act, has_bias>(params, bias_of(params), x, y);
         }
 
-        // A tile of L samples in lane order (layer.hpp): an elementwise activation
+        // A tile of L samples in lane order (core/layer.hpp): an elementwise activation
         // is applied in registers by the kernel; Softmax runs on the Out vectors
         // of pre-activations afterwards, in lane order too.
         static void forward_lanes(const T* params, const T*, const T* x, T* y) noexcept
@@ -120,7 +120,7 @@ struct Dense {
             }
         }
 
-        // ---- training, over n samples stored row after row (layer.hpp) ----
+        // ---- training, over n samples stored row after row (core/layer.hpp) ----
         // Scratch: the pre-activations z, kept for the activation's derivative
         // (none for Linear, where y is z).
         static constexpr std::size_t scratch_per_sample = std::is_same_v<Act, Linear> ? 0 : Out;

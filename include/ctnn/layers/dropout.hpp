@@ -6,17 +6,17 @@
 // The rate is a template argument written Dropout<0.3f> or Dropout<0.3>: both
 // are the same type, because the argument is a small structural class that
 // keeps the float's bits (clang 14 has no floating-point template arguments;
-// detail/float_bits.hpp), spelled as the shortest float literal that reads
+// core/detail/float_bits.hpp), spelled as the shortest float literal that reads
 // back, in fixed notation down to 1e-9 as before ("0.3f", "0.00001f").
 #pragma once
 
 #include <cstddef>
 
-#include "../detail/fixed_string.hpp"
-#include "../detail/float_bits.hpp"
-#include "../detail/simd.hpp"
-#include "../kernels/elementwise.hpp"
-#include "../random.hpp"
+#include "../core/detail/fixed_string.hpp"
+#include "../core/detail/float_bits.hpp"
+#include "../core/detail/simd.hpp"
+#include "../core/kernels/elementwise.hpp"
+#include "../core/random.hpp"
 #include "shape_preserving.hpp"
 
 namespace ctnn {
@@ -30,7 +30,7 @@ struct Dropout {
                   "ctnn::Dropout<rate>: the rate is the fraction of values dropped in training; "
                   "expected 0 <= rate < 1.");
     static constexpr bool shape_preserving = true;
-    static constexpr bool elementwise = true;  // the model binds it with the whole input (sequential.hpp)
+    static constexpr bool elementwise = true;  // the model binds it with the whole input (core/sequential.hpp)
     static constexpr float rate = Rate.value();
     static constexpr auto name = "ctnn::Dropout<" + detail::spell_float<Rate, -9>() + ">";
 

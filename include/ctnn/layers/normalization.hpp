@@ -11,12 +11,12 @@
 #include <cstddef>
 #include <span>
 
-#include "../detail/fixed_string.hpp"
-#include "../detail/moments.hpp"
-#include "../detail/simd.hpp"
-#include "../kernels/dense.hpp"
-#include "../random.hpp"
-#include "../weights.hpp"
+#include "../core/detail/fixed_string.hpp"
+#include "../core/detail/moments.hpp"
+#include "../core/detail/simd.hpp"
+#include "../core/kernels/dense.hpp"
+#include "../core/random.hpp"
+#include "../core/weights.hpp"
 #include "shape_preserving.hpp"
 
 namespace ctnn {
@@ -91,7 +91,7 @@ struct Normalization {
             for (std::size_t i = 0; i < Width; ++i) y[i] = (x[i] - state[i]) * inverse_divisor<T>(state, i);
         }
 
-        // A tile of L samples in lane order (layer.hpp), the same arithmetic as
+        // A tile of L samples in lane order (core/layer.hpp), the same arithmetic as
         // forward: the multipliers of L features at a time from the state (its
         // last vector may read up to L - 1 values past the variances, within
         // the state block's padding: those lanes are dropped), then per

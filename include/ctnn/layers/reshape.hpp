@@ -1,5 +1,5 @@
 // Flatten and Reshape<D...>: Keras' layers that change a sample's shape but
-// not its values. Data are flat and row-major (shape.hpp), so both copy x to y
+// not its values. Data are flat and row-major (core/shape.hpp), so both copy x to y
 // unchanged, and in training pass the gradient back the same way.
 //   ctnn::Sequential<ctnn::Input<8, 3>, ctnn::Dense<3, 4>, ctnn::Flatten, ctnn::Dense<32, 1>>
 #pragma once
@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <cstddef>
 
-#include "../detail/fixed_string.hpp"
-#include "../detail/simd.hpp"
-#include "../random.hpp"
-#include "../shape.hpp"
+#include "../core/detail/fixed_string.hpp"
+#include "../core/detail/simd.hpp"
+#include "../core/random.hpp"
+#include "../core/shape.hpp"
 #include "shape_preserving.hpp"
 
 namespace ctnn {

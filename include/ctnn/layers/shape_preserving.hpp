@@ -8,8 +8,8 @@
 #include <cstddef>
 
 #include "../activations/linear.hpp"
-#include "../random.hpp"
-#include "../weights.hpp"
+#include "../core/random.hpp"
+#include "../core/weights.hpp"
 
 namespace ctnn {
 

@@ -15,7 +15,7 @@
 #include <system_error>
 #include <vector>
 
-#include "../../detail/number_text.hpp"
+#include "../../io/detail/number_text.hpp"
 
 namespace ctnn::detail {
 

@@ -1,0 +1,57 @@
+// Logs: named values in a fixed order, such as one epoch's "loss",
+// "binary_accuracy", "val_loss", ..., or trainer.evaluate()'s scores. Asking
+// for a name that is not there is an Error listing the names there are.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "../io/error.hpp"
+
+namespace ctnn {
+
+namespace detail {
+template <class Names>
+std::string list_names(const Names& names) {
+    std::string out;
+    for (const auto& name : names) out += (out.empty() ? "" : ", ") + std::string(name);
+    return out.empty() ? "(none)" : out;
+}
+}  // namespace detail
+
+class Logs {
+public:
+    void set(std::string_view name, double value) {
+        for (auto& entry : entries_)
+            if (entry.first == name) {
+                entry.second = value;
+                return;
+            }
+        entries_.emplace_back(std::string(name), value);
+    }
+    [[nodiscard]] bool contains(std::string_view name) const noexcept {
+        for (const auto& entry : entries_)
+            if (entry.first == name) return true;
+        return false;
+    }
+    [[nodiscard]] double operator[](std::string_view name) const {
+        for (const auto& entry : entries_)
+            if (entry.first == name) return entry.second;
+        throw Error("no value named \"" + std::string(name) + "\"; there are: " + detail::list_names(names()));
+    }
+    [[nodiscard]] std::vector<std::string> names() const {
+        std::vector<std::string> out;
+        for (const auto& entry : entries_) out.push_back(entry.first);
+        return out;
+    }
+    [[nodiscard]] const std::vector<std::pair<std::string, double>>& entries() const noexcept { return entries_; }
+    [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
+
+private:
+    std::vector<std::pair<std::string, double>> entries_;
+};
+
+}  // namespace ctnn
