@@ -1,54 +1,84 @@
-// Host side of the firmware test for every layer and activation of
-// <ctnn/core.hpp>: Normalization (adapted to features with means from -20 to
-// 30 and spreads from 0.1 to 50), Dense with each elementwise activation in
-// turn, BatchNormalization (its moving statistics set by training), Dropout,
-// Activation<Tanh> and a Dense Softmax output. It trains the model briefly on
-// a deterministic synthetic 3-class data set and writes into OUTDIR
-//   layers_model.hpp    ctnn::export_header(model, ..., "layers")
-//   layers_inputs.hpp   mcu_inputs::inputs: 20 inputs for the firmware
+// Host side of the firmware test for every layer, activation and option of
+// <ctnn/core.hpp>, in two models trained briefly on deterministic synthetic
+// 3-class data sets:
+//   layers  vectors: Normalization (adapted to features with means from -20 to
+//           30 and spreads from 0.1 to 50), Dense with each elementwise
+//           activation in turn, BatchNormalization (its moving statistics set
+//           by training), Dropout, Activation<Tanh> and a Dense Softmax output;
+//   rank2   (steps, channels) = (8, 3) samples, Input<8, 3>: Normalization and
+//           BatchNormalization per channel, Dense on the last axis (LeakyReLU;
+//           ELU::with<0.5f> without bias, DenseOptions{.use_bias = false}),
+//           BatchNormalization::with<BatchNorm{...}> (momentum, epsilon, no
+//           beta), Activation<LeakyReLU::with<0.3f>>, Dropout, Reshape<4, 8>,
+//           Dense on the new last axis, Flatten and a Dense Softmax output.
+// It writes into OUTDIR
+//   NAME_model.hpp      ctnn::export_header(model, ..., "NAME")
+//   NAME_inputs.hpp     mcu_inputs::inputs: 20 inputs for the firmware
 //   host_outputs.txt    the host's outputs on them, "out K BITS..."
-// Usage: export_layers OUTDIR
+// Usage: export_layers OUTDIR [layers|rank2]   (default: layers)
 // Built with the scalar kernels (-DCTNN_NO_SIMD) and FMA where the host has it,
 // as the firmware runs them (tests/mcu/run.sh), so outputs agree bit for bit.
+// The checked-in examples/mcu/NAME_model.hpp and NAME_inputs.hpp are what it
+// writes with those flags (host_outputs.txt is not checked in).
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <ctnn/ctnn.hpp>
 
 #include "export_common.hpp"
 
+namespace layers {
 using Model = ctnn::Sequential<ctnn::Normalization, ctnn::Dense<6, 8, ctnn::Linear>, ctnn::Dense<8, 8, ctnn::ReLU>,
                                ctnn::Dense<8, 8, ctnn::ELU>, ctnn::Dense<8, 8, ctnn::SELU>,
                                ctnn::Dense<8, 8, ctnn::Swish>, ctnn::Dense<8, 8, ctnn::Sigmoid>,
                                ctnn::Dense<8, 8, ctnn::Tanh>, ctnn::BatchNormalization, ctnn::Dropout<0.25f>,
                                ctnn::Activation<ctnn::Tanh>, ctnn::Dense<8, 3, ctnn::Softmax>>;
-constexpr std::size_t rows = 300, features = Model::input_size, classes = Model::output_size;
+constexpr std::size_t batch_normalization = 8;  // the layer whose moving statistics are printed
+}  // namespace layers
 
-// Feature i is centre[i] + spread[i] * u with u uniform in [-1, 1]; the class
-// is the largest of three fixed linear scores of the u.
-ctnn::Dataset<float, features, classes> synthetic_data() {
-    constexpr std::array<double, features> centre = {-20, -1, 0, 0.5, 7, 30};
-    constexpr std::array<double, features> spread = {0.1, 2, 50, 0.5, 10, 3};
-    ctnn::Rng rng(ctnn::Seed{13});
-    std::array<std::array<double, features>, classes> rule;
+namespace rank2 {
+using Model = ctnn::Sequential<
+    ctnn::Input<8, 3>, ctnn::Normalization, ctnn::Dense<3, 6, ctnn::LeakyReLU>, ctnn::BatchNormalization,
+    ctnn::Dense<6, 4, ctnn::ELU::with<0.5f>, ctnn::DenseOptions{.use_bias = false}>,
+    ctnn::BatchNormalization::with<ctnn::BatchNorm{.momentum = 0.9f, .epsilon = 1e-5f, .center = false}>,
+    ctnn::Activation<ctnn::LeakyReLU::with<0.3f>>, ctnn::Dropout<0.25f>, ctnn::Reshape<4, 8>,
+    ctnn::Dense<8, 5, ctnn::Tanh>, ctnn::Flatten, ctnn::Dense<20, 3, ctnn::Softmax>>;
+constexpr std::size_t batch_normalization = 2;
+static_assert(std::is_same_v<Model::input_shape, ctnn::Shape<8, 3>> && Model::input_size == 24);
+}  // namespace rank2
+
+constexpr std::size_t rows = 300, classes = 3;
+
+// Feature i is centre[c] + spread[c] * u with u uniform in [-1, 1], c = i mod
+// Channels (a sample's last axis: the channel of a (steps, channels) sample,
+// the feature itself for a vector); the class is the largest of three fixed
+// linear scores of the u.
+template <std::size_t Features, std::size_t Channels>
+ctnn::Dataset<float, Features, classes> synthetic_data(const std::array<double, Channels>& centre,
+                                                       const std::array<double, Channels>& spread,
+                                                       std::uint64_t seed) {
+    ctnn::Rng rng(ctnn::Seed{seed});
+    std::array<std::array<double, Features>, classes> rule;
     for (auto& w : rule)
         for (double& v : w) v = rng.uniform(-1, 1);
-    ctnn::Dataset<float, features, classes> data;
+    ctnn::Dataset<float, Features, classes> data;
     for (std::size_t r = 0; r < rows; ++r) {
-        std::array<double, features> u;
-        std::array<float, features> x;
-        for (std::size_t i = 0; i < features; ++i) {
+        std::array<double, Features> u;
+        std::array<float, Features> x;
+        for (std::size_t i = 0; i < Features; ++i) {
             u[i] = rng.uniform(-1, 1);
-            x[i] = float(centre[i] + spread[i] * u[i]);
+            x[i] = float(centre[i % Channels] + spread[i % Channels] * u[i]);
         }
         std::size_t best = 0;
         double best_score = -1e300;
         for (std::size_t c = 0; c < classes; ++c) {
             double score = 0;
-            for (std::size_t i = 0; i < features; ++i) score += rule[c][i] * u[i];
+            for (std::size_t i = 0; i < Features; ++i) score += rule[c][i] * u[i];
             if (score > best_score) best_score = score, best = c;
         }
         std::array<float, classes> y{};
@@ -59,41 +89,59 @@ ctnn::Dataset<float, features, classes> synthetic_data() {
     return data;
 }
 
+// Adapts the model's Normalization (layer 0), trains it, and writes
+// NAME_model.hpp, NAME_inputs.hpp and host_outputs.txt into dir.
+template <std::size_t BatchNormalization, class Model, class Data>
+void train_and_export(Model& model, const Data& data, const std::string& dir, const std::string& name) {
+    model.template layer<0>().adapt(data);
+    auto trainer = ctnn::compile(model, ctnn::Adam{}, ctnn::CategoricalCrossentropy{}, ctnn::CategoricalAccuracy{});
+    const ctnn::History history = trainer.fit(data, {.batch_size = 32, .epochs = 20, .verbose = 0});
+    const auto bn = model.template layer<BatchNormalization>();
+    std::printf("export_layers: %s: trained %zu epochs on %zu synthetic rows: loss %.4f, categorical accuracy %.4f; "
+                "BatchNormalization moving mean[0] %.4f, moving variance[0] %.4f\n",
+                name.c_str(), history.epochs(), data.size(), history["loss"].back(),
+                history["categorical_accuracy"].back(), double(bn.moving_mean()[0]),
+                double(bn.moving_variance()[0]));
+
+    ctnn::export_header(model, dir + "/" + name + "_model.hpp", name);
+
+    // 16 rows of the data, all zeros, and rows far outside it, which drive
+    // the activations into their saturated ends (exp over- and underflow).
+    std::vector<std::array<float, Model::input_size>> inputs(data.x.begin(), data.x.begin() + 16);
+    inputs.push_back({});
+    for (float scale : {25.f, -25.f, 1e4f}) {
+        auto x = data.x[0];
+        for (float& v : x) v *= scale;
+        inputs.push_back(x);
+    }
+    mcu_export::write_inputs_header(dir + "/" + name + "_inputs.hpp", inputs);
+    mcu_export::write_host_outputs(dir + "/host_outputs.txt", model, inputs);
+    std::printf("export_layers: wrote %s/%s_model.hpp, %s_inputs.hpp, host_outputs.txt\n", dir.c_str(), name.c_str(),
+                name.c_str());
+}
+
 int main(int argc, char** argv) {
-    if (argc != 2) {
-        std::fprintf(stderr, "usage: export_layers OUTDIR\n");
+    const std::string which = argc == 3 ? argv[2] : "layers";
+    if (argc < 2 || argc > 3 || (which != "layers" && which != "rank2")) {
+        std::fprintf(stderr, "usage: export_layers OUTDIR [layers|rank2]\n");
         return 2;
     }
     const std::string dir = argv[1];
     try {
-        const auto data = synthetic_data();
-        Model model(ctnn::Seed{1});
-        model.layer<0>().adapt(data);
-        auto trainer = ctnn::compile(model, ctnn::Adam{}, ctnn::CategoricalCrossentropy{}, ctnn::CategoricalAccuracy{});
-        const ctnn::History history = trainer.fit(data, {.batch_size = 32, .epochs = 20, .verbose = 0});
-        const auto bn = model.layer<8>();
-        std::printf("export_layers: trained %zu epochs on %zu synthetic rows: loss %.4f, categorical accuracy %.4f; "
-                    "BatchNormalization moving mean[0] %.4f, moving variance[0] %.4f\n",
-                    history.epochs(), data.size(), history["loss"].back(), history["categorical_accuracy"].back(),
-                    double(bn.moving_mean()[0]), double(bn.moving_variance()[0]));
-
-        ctnn::export_header(model, dir + "/layers_model.hpp", "layers");
-
-        // 16 rows of the data, all zeros, and rows far outside it, which drive
-        // the activations into their saturated ends (exp over- and underflow).
-        std::vector<std::array<float, features>> inputs(data.x.begin(), data.x.begin() + 16);
-        inputs.push_back({});
-        for (float scale : {25.f, -25.f, 1e4f}) {
-            auto x = data.x[0];
-            for (float& v : x) v *= scale;
-            inputs.push_back(x);
+        if (which == "layers") {
+            const auto data = synthetic_data<layers::Model::input_size, 6>({-20, -1, 0, 0.5, 7, 30},
+                                                                           {0.1, 2, 50, 0.5, 10, 3}, 13);
+            layers::Model model(ctnn::Seed{1});
+            train_and_export<layers::batch_normalization>(model, data, dir, "layers");
+        } else {
+            // Channels with means from -5 to 20 and spreads from 0.2 to 10.
+            const auto data = synthetic_data<rank2::Model::input_size, 3>({-5, 0.5, 20}, {0.2, 2, 10}, 17);
+            rank2::Model model(ctnn::Seed{2});
+            train_and_export<rank2::batch_normalization>(model, data, dir, "rank2");
         }
-        mcu_export::write_inputs_header(dir + "/layers_inputs.hpp", inputs);
-        mcu_export::write_host_outputs(dir + "/host_outputs.txt", model, inputs);
     } catch (const ctnn::Error& e) {
         std::fprintf(stderr, "%s\n", e.what());
         return 1;
     }
-    std::printf("export_layers: wrote %s/layers_model.hpp, layers_inputs.hpp, host_outputs.txt\n", dir.c_str());
     return 0;
 }

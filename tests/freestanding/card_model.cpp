@@ -57,3 +57,34 @@ extern "C" void ctnn_layers_infer(const float* x, float* y) {
     const auto out = layers_model(std::span<const float, LayersModel::input_size>(x, LayersModel::input_size));
     for (std::size_t j = 0; j < out.size(); ++j) y[j] = out[j];
 }
+
+// The shapes and options on (steps, channels) samples: Input<8, 3>,
+// Normalization and BatchNormalization per channel, Dense on the last axis
+// (LeakyReLU; ELU::with<0.5f> without bias), BatchNormalization::with<BatchNorm{...}>,
+// Activation<LeakyReLU::with<0.3f>>, Dropout, Reshape, Flatten.
+using Rank2Model = ctnn::Sequential<
+    ctnn::Input<8, 3>, ctnn::Normalization, ctnn::Dense<3, 6, ctnn::LeakyReLU>, ctnn::BatchNormalization,
+    ctnn::Dense<6, 4, ctnn::ELU::with<0.5f>, ctnn::DenseOptions{.use_bias = false}>,
+    ctnn::BatchNormalization::with<ctnn::BatchNorm{.momentum = 0.9f, .epsilon = 1e-5f, .center = false}>,
+    ctnn::Activation<ctnn::LeakyReLU::with<0.3f>>, ctnn::Dropout<0.25f>, ctnn::Reshape<4, 8>,
+    ctnn::Dense<8, 5, ctnn::Tanh>, ctnn::Flatten, ctnn::Dense<20, 3, ctnn::Softmax>>;
+static_assert(Rank2Model::input_size == 24 && Rank2Model::output_size == 3);
+
+namespace {
+constexpr auto rank2_parameters = [] {
+    std::array<float, Rank2Model::parameter_count> p{};
+    for (std::size_t k = 0; k < p.size(); ++k) p[k] = float(int(k % 7) - 3) / 8.f;
+    return p;
+}();
+constexpr auto rank2_state = [] {
+    std::array<float, Rank2Model::state_count> s{};
+    for (std::size_t k = 0; k < s.size(); ++k) s[k] = float(k % 3 + 1) / 2.f;  // positive: means and variances
+    return s;
+}();
+constexpr Rank2Model rank2_model(rank2_parameters, rank2_state);
+}  // namespace
+
+extern "C" void ctnn_rank2_infer(const float* x, float* y) {
+    const auto out = rank2_model(std::span<const float, Rank2Model::input_size>(x, Rank2Model::input_size));
+    for (std::size_t j = 0; j < out.size(); ++j) y[j] = out[j];
+}

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Exported models on a Cortex-M4F, compared with the host. For each of two models:
+# Exported models on a Cortex-M4F, compared with the host. For each of three models:
 #   - the card's (examples/mcu/export_card: trained on the real Ionosphere data
 #     set when data/ionosphere.arff is there, or else briefly on synthetic data
 #     of its shape; Dense ReLU, ReLU, Sigmoid);
-#   - every layer and activation of <ctnn/core.hpp> (examples/mcu/export_layers:
-#     Normalization, Dense with Linear, ReLU, ELU, SELU, Swish, Sigmoid, Tanh,
-#     BatchNormalization, Dropout, Activation<Tanh>, Dense with Softmax);
+#   - every layer and activation of <ctnn/core.hpp> on vectors
+#     (examples/mcu/export_layers: Normalization, Dense with Linear, ReLU, ELU,
+#     SELU, Swish, Sigmoid, Tanh, BatchNormalization, Dropout, Activation<Tanh>,
+#     Dense with Softmax);
+#   - rank2, the shapes and options on (steps, channels) samples
+#     (examples/mcu/export_layers rank2: Input<8, 3>, Normalization and
+#     BatchNormalization per channel, Dense on the last axis with LeakyReLU and
+#     with ELU::with<0.5f> and DenseOptions{.use_bias = false},
+#     BatchNormalization::with<BatchNorm{...}>, Activation<LeakyReLU::with<0.3f>>,
+#     Dropout, Reshape<4, 8>, Flatten, Dense with Softmax);
 # the steps are
 #   1. the host program (scalar kernels) trains the model, exports it, writes
 #      its inputs and the host's outputs on them;
@@ -17,13 +24,13 @@
 #   5. tests/mcu/compare.cpp checks them against the host's: bit-identical.
 # Any problem prints a FAIL line and exits non-zero. Missing tools fail too (CI
 # installs them): they are named with their Debian packages.
-# Usage: run.sh SOURCE_ROOT WORK_DIR [HOST_CXX] [card|layers]...   (WORK_DIR is
-# emptied first; default: both models)
+# Usage: run.sh SOURCE_ROOT WORK_DIR [HOST_CXX] [card|layers|rank2]...   (WORK_DIR
+# is emptied first; default: all three models)
 set -u
 source_root=$(cd "$1" && pwd) work=$2 cxx=${3:-g++}
 shift $(($# < 3 ? $# : 3))
 models=("$@")
-[ ${#models[@]} -gt 0 ] || models=(card layers)
+[ ${#models[@]} -gt 0 ] || models=(card layers rank2)
 
 fail() {
     echo "FAIL: $*"
@@ -47,7 +54,7 @@ mkdir -p "$work" || fail "cannot create $work"
 # The host side. The firmware runs the scalar kernels and fuses a * b + c
 # (vfma); the host does the same with -DCTNN_NO_SIMD and, on x86, -mfma when
 # the processor has it (simd::fma is then __builtin_fmaf on both, and the
-# functions of detail/exp.hpp are the same operations). Then the outputs can
+# functions of core/detail/exp.hpp are the same operations). Then the outputs can
 # agree bit for bit.
 host_flags=(-std=c++20 -O2 -DCTNN_NO_SIMD -Wall -Wextra -Wpedantic -Werror -I"$source_root/include")
 fma=no
@@ -72,9 +79,12 @@ check_model() {
     local name=$1 exporter=$2 dir=$work/$1
     mkdir -p "$dir/generated"
     echo "== $name model (examples/mcu/$exporter.cpp)"
-    "$cxx" "${host_flags[@]}" "$source_root/examples/mcu/$exporter.cpp" -o "$dir/$exporter" ||
-        fail "examples/mcu/$exporter.cpp does not compile"
-    "$dir/$exporter" "$dir/generated" "${@:3}" || fail "$exporter failed"
+    # Built once for the models that share it (layers, rank2).
+    if [ ! -x "$work/$exporter" ]; then
+        "$cxx" "${host_flags[@]}" "$source_root/examples/mcu/$exporter.cpp" -o "$work/$exporter" ||
+            fail "examples/mcu/$exporter.cpp does not compile"
+    fi
+    "$work/$exporter" "$dir/generated" "${@:3}" || fail "$exporter failed"
 
     meson setup "$dir/build" "$source_root/examples/mcu" --cross-file "$source_root/cross/cortex-m4f.ini" --werror \
         -Dmodel_header="$dir/generated/${name}_model.hpp" -Dmodel_namespace="$name" \
@@ -112,8 +122,9 @@ check_model() {
 for model in "${models[@]}"; do
     case $model in
         card) check_model card export_card "$source_root/data" ;;
-        layers) check_model layers export_layers ;;
-        *) fail "unknown model $model (card, layers)" ;;
+        layers) check_model layers export_layers layers ;;
+        rank2) check_model rank2 export_layers rank2 ;;
+        *) fail "unknown model $model (card, layers, rank2)" ;;
     esac
 done
 echo "PASS: ${models[*]}: bit-identical to the host, no libm"
