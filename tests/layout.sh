@@ -5,12 +5,15 @@
 # standard headers a freestanding build has (no heap, streams, strings or
 # exceptions); never training (ctnn/train/), I/O (ctnn/io/) or data
 # (ctnn/data/). Every header lives in one of those folders, or is one of the
-# umbrellas at the top.
+# umbrellas at the top. The definitions of the compiled part (impl/*.ipp, which
+# libctnn compiles once; io/detail/linkage.hpp) live in impl/ folders of the
+# host side only: the core has no compiled part.
 # Usage: layout.sh INCLUDE_DIR        check the headers
 #        layout.sh --self-test INCLUDE_DIR
 #                                     check that a copy with a core header that
 #                                     includes the trainer and a layer that
-#                                     includes <vector> is refused
+#                                     includes <vector>, a stray header and
+#                                     an .ipp in the core are refused
 set -u
 if [ "${1:-}" = --self-test ]; then
     work=$(mktemp -d)
@@ -19,11 +22,12 @@ if [ "${1:-}" = --self-test ]; then
     echo '#include "../train/trainer.hpp"' >>"$work/ctnn/core/shape.hpp"
     echo '#include <vector>' >>"$work/ctnn/layers/dense.hpp"
     touch "$work/ctnn/stray.hpp"
+    mkdir -p "$work/ctnn/core/impl" && touch "$work/ctnn/core/impl/shape.ipp"
     output=$(bash "$0" "$work" 2>&1) && { echo "FAIL: the planted violations passed"; exit 1; }
-    for expected in 'core/shape.hpp includes train/trainer.hpp' 'layers/dense.hpp includes <vector>' 'stray.hpp is in no'; do
+    for expected in 'core/shape.hpp includes train/trainer.hpp' 'layers/dense.hpp includes <vector>' 'stray.hpp is in no' 'core/impl/shape.ipp: definitions'; do
         grep -qF "$expected" <<<"$output" || { echo "FAIL: not reported: $expected"; echo "$output"; exit 1; }
     done
-    echo "PASS: the three planted violations are reported"
+    echo "PASS: the four planted violations are reported"
     exit 0
 fi
 
@@ -37,6 +41,11 @@ fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
 while IFS= read -r path; do
     header=${path#"$root"/}
     count=$((count + 1))
+    if [[ $header == *.ipp ]]; then
+        [[ $header =~ ^(train|io|data)/(.*/)?impl/[^/]+\.ipp$ ]] ||
+            fail "$header: definitions of the compiled part belong in an impl/ folder of train, io or data"
+        continue
+    fi
     case $header in
         core/* | layers/* | activations/* | core.hpp) core=1 ;;
         train/* | io/* | data/*) core=0 ;;
@@ -55,6 +64,6 @@ while IFS= read -r path; do
                 fail "$header includes <$system>: not in the core's freestanding allowance ($freestanding, Boost.Hana, xsimd, intrinsics)"
         fi
     done < <(grep -E '^#include' "$path")
-done < <(find "$root" -name '*.hpp' | sort)
-echo "$((count - failed)) of $count headers where the layout says (core: only core and freestanding headers)"
+done < <(find "$root" -name '*.hpp' -o -name '*.ipp' | sort)
+echo "$((count - failed)) of $count headers and .ipp files where the layout says (core: only core and freestanding headers)"
 [ "$failed" -eq 0 ]
