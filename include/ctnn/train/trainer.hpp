@@ -36,7 +36,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <iostream>
+#include <iosfwd>
 #include <span>
 #include <string>
 #include <tuple>
@@ -181,7 +181,7 @@ public:
         History history;
         TrainingContext<T> context{std::span<T>(model_->parameters()), std::span<T>(model_->state()), history,
                                    false, options.verbose};
-        const bool live = progress_stream_ == &std::cerr && Progress::stderr_is_terminal();
+        const bool live = progress_stream_ == &detail::standard_error() && Progress::stderr_is_terminal();
         Progress progress(*progress_stream_, options.verbose, live);
         Logs logs;
         (detail::call_train_begin(callbacks, context), ...);
@@ -368,7 +368,7 @@ private:
     std::tuple<Ms...> metrics_;
     typename Opt::template State<T> optimizer_state_;
     std::vector<T> gradient_;
-    std::ostream* progress_stream_ = &std::cerr;
+    std::ostream* progress_stream_ = &detail::standard_error();
 };
 
 namespace detail {
