@@ -31,3 +31,5 @@
 #include <ctnn/train/impl/optimizer.ipp>
 #include <ctnn/train/progress.hpp>
 #include <ctnn/train/impl/progress.ipp>
+#include <ctnn/train/trainer.hpp>
+#include <ctnn/train/impl/trainer.ipp>

@@ -37,8 +37,8 @@
 #include "detail/atomic_write.hpp"
 #include "detail/crc32.hpp"
 #include "detail/read_file.hpp"
-#include "error.hpp"
 #include "detail/linkage.hpp"
+#include "error.hpp"
 #include "weight_names.hpp"
 
 namespace ctnn {

@@ -2,8 +2,10 @@
 // (Keras' "(None, 8, 4)") and parameter counts, with the totals. Host only (iostream).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <iosfwd>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,7 +28,7 @@ struct SummaryRow {
 
 // summary's table of a model named `model_name` with these rows, its
 // parameter and state counts and `bytes` per number.
-void print_summary(std::ostream& os, std::string_view model_name, const std::vector<SummaryRow>& rows,
+void print_summary(std::ostream& os, std::string_view model_name, std::span<const SummaryRow> rows,
                    std::size_t parameter_count, std::size_t state_count, std::size_t bytes);
 
 }  // namespace detail
@@ -34,13 +36,13 @@ void print_summary(std::ostream& os, std::string_view model_name, const std::vec
 template <class Model>
 void summary(const Model& model, std::ostream& os) {
     (void)model;
-    std::vector<detail::SummaryRow> rows;
+    std::array<detail::SummaryRow, Model::layer_count> rows;
     const std::vector<std::string> names = layer_names<Model>();
     detail::static_for<Model::layer_count>([&](auto i) {
         using L = typename Model::template layer_type<i>;
-        rows.push_back({names[i] + " (" + std::string(L::kind.view()) + ")",
-                        std::string(Model::template layer_output_shape<i>::keras_spelling.view()),
-                        std::to_string(L::parameter_count + L::state_count)});
+        rows[i] = {names[i] + " (" + std::string(L::kind.view()) + ")",
+                   std::string(Model::template layer_output_shape<i>::keras_spelling.view()),
+                   std::to_string(L::parameter_count + L::state_count)};
     });
     detail::print_summary(os, Model::name.view(), rows, Model::parameter_count, Model::state_count,
                           sizeof(typename Model::value_type));

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <ostream>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,7 +27,7 @@ CTNN_HOST_INLINE std::string readable_bytes(double bytes) {
     return text;
 }
 
-CTNN_HOST_INLINE void print_summary(std::ostream& os, std::string_view model_name, const std::vector<SummaryRow>& rows,
+CTNN_HOST_INLINE void print_summary(std::ostream& os, std::string_view model_name, std::span<const SummaryRow> rows,
                                     std::size_t parameter_count, std::size_t state_count, std::size_t bytes) {
     std::size_t w0 = std::string("Layer (type)").size(), w1 = std::string("Output Shape").size(),
                 w2 = std::string("Param #").size();
@@ -62,6 +63,5 @@ CTNN_HOST_INLINE void print_summary(std::ostream& os, std::string_view model_nam
        << readable_bytes(double(state_count * bytes)) << ")\n";
     line('_');
 }
-
 
 }  // namespace ctnn::detail

@@ -27,8 +27,7 @@ CTNN_HOST_INLINE std::string directory_of(const std::string& path) {
 // The Error for a failed write of `path`: "<what>: cannot write <path>:
 // <cause> (<context>); <path> was left as it was" (or "nothing was written"
 // when there was no file).
-CTNN_HOST_INLINE Error write_error(const char* what, const std::string& path, int error,
-                                       const std::string& context) {
+CTNN_HOST_INLINE Error write_error(const char* what, const std::string& path, int error, const std::string& context) {
     std::string message = std::string(what) + ": cannot write " + path + ": " + std::strerror(error);
     if (!context.empty()) message += " (" + context + ")";
     struct stat info {};
