@@ -29,7 +29,6 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -38,6 +37,7 @@
 #include "detail/atomic_write.hpp"
 #include "detail/crc32.hpp"
 #include "detail/read_file.hpp"
+#include "detail/linkage.hpp"
 #include "error.hpp"
 #include "weight_names.hpp"
 
@@ -54,9 +54,7 @@ constexpr std::uint8_t scalar_code() noexcept {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "save/load: float or double models only");
     return std::is_same_v<T, float> ? 1 : 2;
 }
-inline const char* scalar_code_name(unsigned code) noexcept {
-    return code == 1 ? "float (binary32)" : code == 2 ? "double (binary64)" : "an unknown scalar type";
-}
+const char* scalar_code_name(unsigned code) noexcept;
 
 template <class U>
 void put_le(std::string& out, U value) {
@@ -71,84 +69,45 @@ U get_le(const std::string& in, std::size_t at) noexcept {
 template <class T>
 using bits_t = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
 
+// The file up to the parameter block: magic, version, scalar code, the
+// architecture's length and fingerprint, the counts, the architecture.
+std::string model_file_start(std::string_view architecture, unsigned scalar_code, std::uint64_t parameter_count,
+                             std::uint64_t state_count);
+
+// Appends the CRC-32 of `out` and writes it to `path` atomically (save's last step).
+void finish_model_file(std::string& out, const std::string& path);
+
+// Every check load makes of a file's bytes against the model (its
+// architecture, counts and scalar code; weight_names lists its tensors for
+// the message about counts); throws the Error of the first that fails.
+// Returns where the parameter block starts.
+std::size_t check_model_file(const std::string& bytes, const std::string& path, std::string_view model_architecture,
+                             std::uint64_t model_parameters, std::uint64_t model_state, unsigned model_scalar,
+                             std::vector<std::string> (*weight_names)());
+
 }  // namespace detail
 
 template <class Model>
 void save(const Model& model, const std::string& path) {
     using T = typename Model::value_type;
-    const std::string_view architecture = Model::name.view();
-    std::string out(detail::model_file_magic);
-    detail::put_le<std::uint32_t>(out, detail::model_file_version);
-    out += static_cast<char>(detail::scalar_code<T>());
-    out.append(3, '\0');
-    detail::put_le<std::uint32_t>(out, static_cast<std::uint32_t>(architecture.size()));
-    detail::put_le<std::uint64_t>(out, detail::fnv1a64(architecture));
-    detail::put_le<std::uint64_t>(out, Model::parameter_count);
-    detail::put_le<std::uint64_t>(out, Model::state_count);
-    out += architecture;
+    std::string out = detail::model_file_start(Model::name.view(), detail::scalar_code<T>(), Model::parameter_count,
+                                               Model::state_count);
     for (T v : model.parameters()) detail::put_le(out, std::bit_cast<detail::bits_t<T>>(v));
     for (T v : model.state()) detail::put_le(out, std::bit_cast<detail::bits_t<T>>(v));
-    detail::put_le<std::uint32_t>(out, detail::crc32(out));
-    detail::write_file_atomically(path, out, "save");
+    detail::finish_model_file(out, path);
 }
 
 template <class Model>
 void load(Model& model, const std::string& path) {
     using T = typename Model::value_type;
-    auto fail = [&](const std::string& problem) { throw Error("load " + path + ": " + problem); };
-
     // Opening, reading and a file larger than memory are the loaders' errors.
     const std::string bytes = detail::read_whole_file(path, "load");
-
-    if (bytes.size() < detail::model_file_magic.size() ||
-        std::string_view(bytes).substr(0, detail::model_file_magic.size()) != detail::model_file_magic)
-        fail("not a ctnn model file (it does not start with \"CTNNMODL\")");
-    if (bytes.size() < detail::model_file_header + 4)
-        fail("truncated: " + std::to_string(bytes.size()) + " bytes, shorter than the " +
-             std::to_string(detail::model_file_header + 4) + "-byte header and checksum");
-    const auto version = detail::get_le<std::uint32_t>(bytes, 8);
-    if (version != detail::model_file_version)
-        fail("format version " + std::to_string(version) + "; this build of ctnn reads version " +
-             std::to_string(detail::model_file_version));
-    const unsigned scalar = static_cast<unsigned char>(bytes[12]);
-    const std::size_t scalar_size = scalar == 1 ? 4 : scalar == 2 ? 8 : 0;
-    if (scalar_size == 0) fail("unknown scalar type code " + std::to_string(scalar) + "; expected 1 or 2");
-    const auto architecture_size = detail::get_le<std::uint32_t>(bytes, 16);
-    const auto fingerprint = detail::get_le<std::uint64_t>(bytes, 20);
-    const auto parameters = detail::get_le<std::uint64_t>(bytes, 28);
-    const auto state = detail::get_le<std::uint64_t>(bytes, 36);
-    // Sizes in the header are checked against the file before any arithmetic can overflow.
-    const std::uint64_t limit = bytes.size();
-    if (architecture_size > limit || parameters > limit || state > limit)
-        fail("truncated or corrupt: the header announces more data than the file's " + std::to_string(bytes.size()) +
-             " bytes");
-    const std::uint64_t expected = detail::model_file_header + architecture_size + (parameters + state) * scalar_size + 4;
-    if (bytes.size() < expected)
-        fail("truncated: " + std::to_string(bytes.size()) + " bytes, expected " + std::to_string(expected));
-    if (bytes.size() > expected)
-        fail("corrupt: " + std::to_string(bytes.size()) + " bytes, expected " + std::to_string(expected) +
-             " (data after the checksum)");
-    const auto stored_crc = detail::get_le<std::uint32_t>(bytes, bytes.size() - 4);
-    if (detail::crc32(std::string_view(bytes).substr(0, bytes.size() - 4)) != stored_crc)
-        fail("checksum mismatch: the file is corrupt");
-    const std::string_view architecture = std::string_view(bytes).substr(detail::model_file_header, architecture_size);
-    if (detail::fnv1a64(architecture) != fingerprint) fail("corrupt: the architecture's fingerprint does not match");
-    if (scalar != detail::scalar_code<T>())
-        fail("the file holds " + std::string(detail::scalar_code_name(scalar)) + " values; this model is " +
-             detail::scalar_code_name(detail::scalar_code<T>()));
-    if (architecture != Model::name.view())
-        fail("the file holds another architecture:\n  file:  " + std::string(architecture) +
-             "\n  model: " + std::string(Model::name.view()));
-    if (parameters != Model::parameter_count || state != Model::state_count) {
-        std::string tensors;  // what the architecture holds, from the layers' manifests
-        for (const std::string& w : weight_names<Model>()) tensors += "\n  " + w;
-        fail("corrupt: the counts (" + std::to_string(parameters) + ", " + std::to_string(state) +
-             ") do not match the architecture's (" + std::to_string(Model::parameter_count) + ", " +
-             std::to_string(Model::state_count) + "), whose weights are:" + tensors);
-    }
+    const std::size_t start = detail::check_model_file(bytes, path, Model::name.view(), Model::parameter_count,
+                                                       Model::state_count, detail::scalar_code<T>(),
+                                                       &weight_names<Model>);
 
     // Every check passed: only now is the model written.
-    std::size_t at = detail::model_file_header + architecture_size;
+    std::size_t at = start;
     for (T& v : model.parameters()) {
         v = std::bit_cast<T>(detail::get_le<detail::bits_t<T>>(bytes, at));
         at += sizeof(T);
@@ -160,3 +119,7 @@ void load(Model& model, const std::string& path) {
 }
 
 }  // namespace ctnn
+
+#ifndef CTNN_COMPILED_LIB
+#include "impl/persistence.ipp"
+#endif

@@ -3,47 +3,39 @@
 // (core/weights.hpp): what summary prints and load's messages list. Host only.
 #pragma once
 
+#include <array>
 #include <cstddef>
-#include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "../core/detail/static_for.hpp"
 #include "../core/weights.hpp"
+#include "detail/linkage.hpp"
 
 namespace ctnn {
 
 namespace detail {
 
 // Keras' automatic layer names: "dense", "dense_1", "activation", ...
-inline std::string snake_case(std::string_view kind) {
-    std::string out;
-    for (std::size_t i = 0; i < kind.size(); ++i) {
-        const char c = kind[i];
-        if (c >= 'A' && c <= 'Z') {
-            if (i > 0 && !(kind[i - 1] >= 'A' && kind[i - 1] <= 'Z')) out += '_';
-            out += static_cast<char>(c - 'A' + 'a');
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
+std::string snake_case(std::string_view kind);
+
+// The layer names of layers of these kinds ("Dense", "Dense", ...), in order:
+// "dense", "dense_1", ...
+std::vector<std::string> keras_layer_names(std::span<const std::string_view> kinds);
+
+// A weight tensor's name as Keras gives it: "dense/kernel (33, 4)".
+std::string keras_weight_name(const std::string& layer, const WeightTensor& weight);
 
 }  // namespace detail
 
 // Keras' layer names of a model's layers, in order: "dense", "dense_1", ...
 template <class Model>
 std::vector<std::string> layer_names() {
-    std::vector<std::string> names;
-    std::map<std::string, int> seen;
-    detail::static_for<Model::layer_count>([&](auto i) {
-        const std::string base = detail::snake_case(Model::template layer_type<i>::kind.view());
-        const int n = seen[base]++;
-        names.push_back(n == 0 ? base : base + "_" + std::to_string(n));
-    });
-    return names;
+    std::array<std::string_view, Model::layer_count> kinds{};
+    detail::static_for<Model::layer_count>([&](auto i) { kinds[i] = Model::template layer_type<i>::kind.view(); });
+    return detail::keras_layer_names(kinds);
 }
 
 // Every weight tensor of a model, from the layers' manifests (core/weights.hpp),
@@ -54,13 +46,14 @@ std::vector<std::string> weight_names() {
     const std::vector<std::string> layers = layer_names<Model>();
     std::vector<std::string> names;
     detail::static_for<Model::layer_count>([&](auto i) {
-        for (const WeightTensor& w : detail::weights_of<typename Model::template layer_type<i>>()) {
-            std::string shape;
-            for (std::size_t d = 0; d < w.rank; ++d) shape += (d ? ", " : "") + std::to_string(w.shape[d]);
-            names.push_back(layers[i] + "/" + std::string(w.name) + " (" + shape + ")");
-        }
+        for (const WeightTensor& w : detail::weights_of<typename Model::template layer_type<i>>())
+            names.push_back(detail::keras_weight_name(layers[i], w));
     });
     return names;
 }
 
 }  // namespace ctnn
+
+#ifndef CTNN_COMPILED_LIB
+#include "impl/weight_names.ipp"
+#endif

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "../io/error.hpp"
+#include "../io/detail/linkage.hpp"
 
 namespace ctnn {
 
@@ -24,29 +24,14 @@ std::string list_names(const Names& names) {
 
 class Logs {
 public:
-    void set(std::string_view name, double value) {
-        for (auto& entry : entries_)
-            if (entry.first == name) {
-                entry.second = value;
-                return;
-            }
-        entries_.emplace_back(std::string(name), value);
-    }
+    void set(std::string_view name, double value);
     [[nodiscard]] bool contains(std::string_view name) const noexcept {
         for (const auto& entry : entries_)
             if (entry.first == name) return true;
         return false;
     }
-    [[nodiscard]] double operator[](std::string_view name) const {
-        for (const auto& entry : entries_)
-            if (entry.first == name) return entry.second;
-        throw Error("no value named \"" + std::string(name) + "\"; there are: " + detail::list_names(names()));
-    }
-    [[nodiscard]] std::vector<std::string> names() const {
-        std::vector<std::string> out;
-        for (const auto& entry : entries_) out.push_back(entry.first);
-        return out;
-    }
+    [[nodiscard]] double operator[](std::string_view name) const;
+    [[nodiscard]] std::vector<std::string> names() const;
     [[nodiscard]] const std::vector<std::pair<std::string, double>>& entries() const noexcept { return entries_; }
     [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
 
@@ -55,3 +40,7 @@ private:
 };
 
 }  // namespace ctnn
+
+#ifndef CTNN_COMPILED_LIB
+#include "impl/logs.ipp"
+#endif

@@ -9,24 +9,17 @@
 //   compile() calls it, so a bad option fails before any training.
 #pragma once
 
-#include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <span>
-#include <string>
 
-#include "../io/detail/number_text.hpp"
-#include "../io/error.hpp"
+#include "../io/detail/linkage.hpp"
 
 namespace ctnn {
 
 namespace detail {
 // Throws "compile: SGD's momentum is 1.5; expected a number in [0, 1]" unless ok.
-inline void check_option(const char* optimizer, const char* option, double value, bool ok, const char* expected) {
-    if (ok && std::isfinite(value)) return;
-    throw Error(std::string("compile: ") + optimizer + "'s " + option + " is " + number_text(value) + "; expected " +
-                expected);
-}
+void check_option(const char* optimizer, const char* option, double value, bool ok, const char* expected);
 }  // namespace detail
 
 template <class O, class T>
@@ -37,3 +30,7 @@ concept Optimizer = requires(const O& optimizer, typename O::template State<T>& 
 };
 
 }  // namespace ctnn
+
+#ifndef CTNN_COMPILED_LIB
+#include "impl/optimizer.ipp"
+#endif

@@ -36,9 +36,10 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <iostream>
+#include <iosfwd>
 #include <span>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -47,6 +48,7 @@
 #include "callback.hpp"
 #include "../data/dataset.hpp"
 #include "../core/detail/layer_checks.hpp"
+#include "../io/detail/linkage.hpp"
 #include "../io/detail/number_text.hpp"
 #include "../data/detail/shuffle.hpp"
 #include "../core/detail/simd.hpp"
@@ -77,6 +79,26 @@ bool all_finite(std::span<const T> values) noexcept {
     for (std::size_t k = whole; k < values.size(); ++k) rest += values[k] * T(0);
     return rest == T(0);
 }
+
+// fit's checks of its options: batch_size at least 1, validation_split in [0, 1).
+void check_fit_options(std::size_t batch_size, double validation_split);
+
+// Where validation_split splits `rows` rows (the first of the validation
+// rows); an Error when either part would be empty.
+std::size_t validation_split_at(std::size_t rows, double validation_split);
+
+// A stop of training at a step (0-based epoch and step, of `epochs` and
+// `steps`): history.stop_reason says where and why, also as a progress message.
+void record_stop(History& history, Progress& progress, std::size_t epoch, std::size_t epochs, std::size_t step,
+                 std::size_t steps, const std::string& what);
+
+// The Error for a target outside the loss's range: "<what>: target row r,
+// column c is <value>; <loss> expects targets in [low, high]".
+[[noreturn]] void target_out_of_range(const std::string& what, std::size_t row, std::size_t column,
+                                      const std::string& value, std::string_view loss, double low, double high);
+
+// predict's check that there is one output row per input row.
+void check_predict_sizes(std::size_t inputs, std::size_t outputs);
 
 // fit()'s options, Keras' names and defaults (Trainer::Options); Data is the
 // trainer's Dataset type (void for the stand-in of a model that cannot train).
@@ -136,10 +158,7 @@ public:
         // Otherwise its hooks would be skipped without a word.
         static_assert((Callback<std::remove_reference_t<Callbacks>, T> && ...),
                       "fit: a const callback needs const hooks; pass a non-const one");
-        if (options.batch_size == 0) throw Error("fit: batch_size is 0; expected at least 1");
-        if (!(options.validation_split >= 0.0 && options.validation_split < 1.0))
-            throw Error("fit: validation_split is " + std::to_string(options.validation_split) +
-                        "; expected a fraction in [0, 1)");
+        detail::check_fit_options(options.batch_size, options.validation_split);
         check_data(data, "fit: the training data");
         // Given validation data is checked here; rows split off were checked above.
         if (options.validation_data != nullptr) check_data(*options.validation_data, "fit: the validation data");
@@ -148,12 +167,7 @@ public:
         const Data* train = &data;
         const Data* valid = options.validation_data;
         if (valid == nullptr && options.validation_split > 0.0) {
-            const auto split_at = static_cast<std::size_t>(std::floor(double(data.size()) * (1.0 - options.validation_split)));
-            if (split_at == 0 || split_at == data.size())
-                throw Error("fit: validation_split = " + std::to_string(options.validation_split) + " of " +
-                            std::to_string(data.size()) + " rows leaves " +
-                            (split_at == 0 ? "no training rows" : "no validation rows") +
-                            "; expected both parts non-empty");
+            const std::size_t split_at = detail::validation_split_at(data.size(), options.validation_split);
             split_train.x.assign(data.x.begin(), data.x.begin() + split_at);
             split_train.y.assign(data.y.begin(), data.y.begin() + split_at);
             split_valid.x.assign(data.x.begin() + split_at, data.x.end());
@@ -181,7 +195,7 @@ public:
         History history;
         TrainingContext<T> context{std::span<T>(model_->parameters()), std::span<T>(model_->state()), history,
                                    false, options.verbose};
-        const bool live = progress_stream_ == &std::cerr && Progress::stderr_is_terminal();
+        const bool live = progress_stream_ == &detail::standard_error() && Progress::stderr_is_terminal();
         Progress progress(*progress_stream_, options.verbose, live);
         Logs logs;
         (detail::call_train_begin(callbacks, context), ...);
@@ -213,10 +227,7 @@ public:
             for (std::size_t step = 0; step < steps; ++step) {
                 const std::size_t n = load_batch(step);
                 const auto stop = [&](const std::string& what) {
-                    history.stop_reason = "epoch " + std::to_string(epoch + 1) + "/" + std::to_string(options.epochs) +
-                                          ", step " + std::to_string(step + 1) + "/" + std::to_string(steps) + ": " +
-                                          what;
-                    progress.message("ctnn: " + history.stop_reason);
+                    detail::record_stop(history, progress, epoch, options.epochs, step, steps, what);
                 };
                 if constexpr (Model::state_count > 0) std::ranges::copy(model_->state(), state_before.begin());
                 const double loss = pass.run(*model_, n, std::span<T, Model::parameter_count>(gradient_), layer_rng);
@@ -285,9 +296,7 @@ public:
         return ys;
     }
     void predict(std::span<const std::array<T, input_size>> xs, std::span<std::array<T, output_size>> ys) const {
-        if (xs.size() != ys.size())
-            throw Error("predict: " + std::to_string(xs.size()) + " inputs but room for " + std::to_string(ys.size()) +
-                        " outputs; expected the same number");
+        detail::check_predict_sizes(xs.size(), ys.size());
         model_->predict(xs, ys);
     }
 
@@ -306,10 +315,8 @@ private:
             for (std::size_t r = 0; r < data.y.size(); ++r)
                 for (std::size_t c = 0; c < output_size; ++c)
                     if (const T t = data.y[r][c]; !(t >= range.low && t <= range.high))
-                        throw Error(what + ": target row " + std::to_string(r) + ", column " + std::to_string(c) +
-                                    " is " + detail::number_text(t) + "; " + std::string(L::name.view()) +
-                                    " expects targets in [" + detail::number_text(range.low) + ", " +
-                                    detail::number_text(range.high) + "]");
+                        detail::target_out_of_range(what, r, c, detail::number_text(t), L::name.view(), range.low,
+                                                    range.high);
         }
     }
 
@@ -368,7 +375,7 @@ private:
     std::tuple<Ms...> metrics_;
     typename Opt::template State<T> optimizer_state_;
     std::vector<T> gradient_;
-    std::ostream* progress_stream_ = &std::cerr;
+    std::ostream* progress_stream_ = &detail::standard_error();
 };
 
 namespace detail {
@@ -407,3 +414,7 @@ template <class Model, class Opt, Loss L, Metric... Ms>
 }
 
 }  // namespace ctnn
+
+#ifndef CTNN_COMPILED_LIB
+#include "impl/trainer.ipp"
+#endif

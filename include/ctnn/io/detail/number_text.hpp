@@ -3,16 +3,17 @@
 // error messages that quote a number. Host only.
 #pragma once
 
-#include <charconv>
 #include <string>
+
+#include "linkage.hpp"
 
 namespace ctnn::detail {
 
-template <class T>
-std::string number_text(T value) {
-    char buffer[32];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-    return std::string(buffer, result.ptr);
-}
+std::string number_text(float value);
+std::string number_text(double value);
 
 }  // namespace ctnn::detail
+
+#ifndef CTNN_COMPILED_LIB
+#include "impl/number_text.ipp"
+#endif

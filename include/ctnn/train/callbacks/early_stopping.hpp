@@ -14,16 +14,16 @@
 #pragma once
 
 #include <cstddef>
-#include <iostream>
+#include <iosfwd>
 #include <limits>
 #include <optional>
-#include <ostream>
 #include <string>
 #include <vector>
 
+#include "../../io/detail/linkage.hpp"
 #include "../callback.hpp"
-#include "../../io/error.hpp"
 #include "../logs.hpp"
+#include "../progress.hpp"
 
 namespace ctnn {
 
@@ -45,7 +45,7 @@ struct EarlyStopping {
     int best_epoch = -1;     // 0-based; -1: no epoch was considered
     double best = 0.0;
     std::vector<double> best_parameters{}, best_state{};  // the snapshot, in double (exact for float too)
-    std::ostream* out = &std::cerr;                   // where the messages go
+    std::ostream* out = &detail::standard_error();    // where the messages go (std::cerr)
 
     // Whether a larger value is better: max mode, or automatic for accuracies.
     bool maximizes() const noexcept {
@@ -66,10 +66,7 @@ struct EarlyStopping {
     template <class T>
     void on_epoch_end(int epoch, const Logs& logs, TrainingContext<T>& context) {
         if (epoch < start_from_epoch) return;
-        if (!logs.contains(monitor))
-            throw Error("EarlyStopping monitors \"" + monitor + "\", which this training does not log; the keys are: " +
-                        detail::list_names(logs.names()));
-        const double current = logs[monitor];
+        const double current = monitored(logs);
         if (restore_best_weights && best_parameters.empty()) snapshot(context);  // Keras: the first epoch considered
         ++wait;
         if (improves(current, best)) {
@@ -89,14 +86,19 @@ struct EarlyStopping {
     void on_train_end(const Logs&, TrainingContext<T>& context) {
         context.history.best_epoch = best_epoch;
         context.history.stopped_epoch = stopped_epoch;
-        if (stopped_epoch >= 0 && verbose > 0) *out << "Epoch " << stopped_epoch + 1 << ": early stopping\n";
+        print_end_messages();
         if (restore_best_weights && !best_parameters.empty()) {
-            if (verbose > 0)
-                *out << "Restoring model weights from the end of the best epoch: " << best_epoch + 1 << ".\n";
             for (std::size_t k = 0; k < context.parameters.size(); ++k) context.parameters[k] = T(best_parameters[k]);
             for (std::size_t k = 0; k < context.state.size(); ++k) context.state[k] = T(best_state[k]);
         }
     }
+
+    // The monitored value in these logs; an Error naming the keys there are
+    // when it is not logged.
+    double monitored(const Logs& logs) const;
+    // At the end of training (verbose > 0): "Epoch N: early stopping" when it
+    // stopped training, and "Restoring model weights ..." when it restores them.
+    void print_end_messages() const;
 
     bool improves(double current, double reference) const noexcept {
         return maximizes() ? current - min_delta > reference : current + min_delta < reference;
@@ -110,3 +112,7 @@ struct EarlyStopping {
 };
 
 }  // namespace ctnn
+
+#ifndef CTNN_COMPILED_LIB
+#include "impl/early_stopping.ipp"
+#endif
