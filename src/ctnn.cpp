@@ -33,3 +33,14 @@
 #include <ctnn/train/impl/progress.ipp>
 #include <ctnn/train/trainer.hpp>
 #include <ctnn/train/impl/trainer.ipp>
+
+#include <ctnn/data/detail/text.hpp>
+#include <ctnn/data/detail/impl/text.ipp>
+#include <ctnn/data/arff.hpp>
+#include <ctnn/data/impl/arff.ipp>
+#include <ctnn/data/csv.hpp>
+#include <ctnn/data/impl/csv.ipp>
+#include <ctnn/data/idx.hpp>
+#include <ctnn/data/impl/idx.ipp>
+#include <ctnn/data/table.hpp>
+#include <ctnn/data/impl/table.ipp>

@@ -28,6 +28,7 @@
 #include <ctnn/data/idx.hpp>
 #include <ctnn/data/table.hpp>
 #include <ctnn/core/random.hpp>
+#include <ctnn/io/detail/read_file.hpp>
 
 #include "support/error_of.hpp"
 #include "support/temp_dir.hpp"

@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "dataset.hpp"
+#include "../io/detail/linkage.hpp"
 #include "../io/error.hpp"
 #include "detail/text.hpp"
 
@@ -75,36 +76,15 @@ public:
 
     // Appends a numeric column (NaN for a missing value). The first column sets
     // the row count; every other one must have as many values.
-    Table& add_column(std::string name, std::vector<double> values) {
-        check_new_column(name, values.size(), "add_column");
-        push(std::move(name), std::move(values), {}, false);
-        return *this;
-    }
+    Table& add_column(std::string name, std::vector<double> values);
 
     // Appends a nominal column: each value is a code 0 ... categories.size()-1
     // or NaN (missing).
-    Table& add_nominal_column(std::string name, std::vector<double> codes, std::vector<std::string> categories) {
-        check_new_column(name, codes.size(), "add_nominal_column");
-        for (std::size_t r = 0; r < codes.size(); ++r) {
-            const double code = codes[r];
-            if (!std::isnan(code) && !(code >= 0 && code < double(categories.size()) && code == std::floor(code)))
-                throw Error("add_nominal_column(" + detail::quote_text(name) + "): row " + std::to_string(r) + " is " +
-                            detail::number_text(code) + "; expected a category code from 0 to " +
-                            std::to_string(categories.size()) + " - 1, or NaN for missing");
-        }
-        push(std::move(name), std::move(codes), std::move(categories), true);
-        return *this;
-    }
+    Table& add_nominal_column(std::string name, std::vector<double> codes, std::vector<std::string> categories);
 
     // Where the rows came from: the file, and each row's 1-based line in it.
     // The readers set this; to_dataset's errors then name the line.
-    void set_source(std::string path, std::vector<std::size_t> lines) {
-        if (!lines.empty() && lines.size() != rows_)
-            throw Error("Table::set_source: " + detail::count_of(lines.size(), "line", "lines") + " given for " +
-                        detail::count_of(rows_, "row", "rows") + "; expected one line per row, or none");
-        source_ = std::move(path);
-        lines_ = std::move(lines);
-    }
+    void set_source(std::string path, std::vector<std::size_t> lines);
     [[nodiscard]] const std::string& source() const noexcept { return source_; }
     // The 1-based line of `row` in source(), 0 when unknown.
     [[nodiscard]] std::size_t source_line(std::size_t row) const noexcept {
@@ -125,11 +105,7 @@ public:
     [[nodiscard]] const std::vector<std::string>& categories(std::string_view name) const {
         return data_[index(name, "categories")].categories;
     }
-    [[nodiscard]] std::size_t missing_count(std::string_view name) const {
-        std::size_t count = 0;
-        for (double v : data_[index(name, "missing_count")].values) count += std::isnan(v) ? 1 : 0;
-        return count;
-    }
+    [[nodiscard]] std::size_t missing_count(std::string_view name) const;
 
     // The table without the named columns / with only the named columns, in
     // the order given.
@@ -221,84 +197,21 @@ private:
     std::string source_;
     std::vector<std::size_t> lines_;
 
-    void check_new_column(const std::string& name, std::size_t size, const char* what) const {
-        if (find(name) != npos)
-            throw Error(std::string(what) + ": the table already has a column named " + detail::quote_text(name) +
-                        "; expected unique names");
-        if (!names_.empty() && size != rows_)
-            throw Error(std::string(what) + "(" + detail::quote_text(name) + "): " +
-                        detail::count_of(size, "value", "values") + ", expected " + std::to_string(rows_) +
-                        " (the table's row count)");
-    }
-    void push(std::string name, std::vector<double> values, std::vector<std::string> categories, bool nominal) {
-        if (names_.empty()) rows_ = values.size();
-        index_.emplace(name, names_.size());
-        names_.push_back(std::move(name));
-        data_.push_back({std::move(values), std::move(categories), nominal});
-    }
+    void check_new_column(const std::string& name, std::size_t size, const char* what) const;
+    void push(std::string name, std::vector<double> values, std::vector<std::string> categories, bool nominal);
 
     std::size_t find(std::string_view name) const noexcept {
         const auto it = index_.find(name);
         return it == index_.end() ? npos : it->second;
     }
-    [[noreturn]] void unknown(std::string_view name, const std::string& what) const {
-        throw Error(what + ": no column named " + detail::quote_text(name) + "; the " +
-                    detail::count_of(columns(), "column is ", "columns are ") + detail::quote_list(names_));
-    }
-    std::size_t index(std::string_view name, const std::string& what) const {
-        const std::size_t c = find(name);
-        if (c == npos) unknown(name, what);
-        return c;
-    }
-    std::vector<std::size_t> indices(const ColumnNames& names, const std::string& what) const {
-        std::vector<std::size_t> out;
-        out.reserve(names.size());
-        for (std::string_view name : names) out.push_back(index(name, what));
-        return out;
-    }
-    std::vector<std::size_t> distinct_indices(const ColumnNames& names, const std::string& what) const {
-        std::vector<std::size_t> out = indices(names, what);
-        std::vector<bool> seen(columns());
-        for (std::size_t c : out) {
-            if (seen[c]) throw Error(what + ": column " + detail::quote_text(names_[c]) + " is named twice");
-            seen[c] = true;
-        }
-        return out;
-    }
-    std::vector<std::size_t> complement(const ColumnNames& names, const std::string& what) const {
-        std::vector<bool> dropped(columns());
-        for (std::size_t c : indices(names, what)) dropped[c] = true;
-        std::vector<std::size_t> out;
-        for (std::size_t c = 0; c < columns(); ++c)
-            if (!dropped[c]) out.push_back(c);
-        return out;
-    }
+    [[noreturn]] void unknown(std::string_view name, const std::string& what) const;
+    std::size_t index(std::string_view name, const std::string& what) const;
+    std::vector<std::size_t> indices(const ColumnNames& names, const std::string& what) const;
+    std::vector<std::size_t> distinct_indices(const ColumnNames& names, const std::string& what) const;
+    std::vector<std::size_t> complement(const ColumnNames& names, const std::string& what) const;
 
-    Table copy_columns(const std::vector<std::size_t>& picked) const {
-        Table out;
-        for (std::size_t c : picked) {
-            out.index_.emplace(names_[c], out.names_.size());
-            out.names_.push_back(names_[c]);
-            out.data_.push_back(data_[c]);
-        }
-        out.rows_ = picked.empty() ? 0 : rows_;
-        out.source_ = source_;
-        if (!picked.empty()) out.lines_ = lines_;
-        return out;
-    }
-    Table move_columns(const std::vector<std::size_t>& picked) {
-        Table out;
-        for (std::size_t c : picked) {
-            out.index_.emplace(names_[c], out.names_.size());
-            out.names_.push_back(std::move(names_[c]));
-            out.data_.push_back(std::move(data_[c]));
-        }
-        out.rows_ = picked.empty() ? 0 : rows_;
-        out.source_ = std::move(source_);
-        if (!picked.empty()) out.lines_ = std::move(lines_);
-        *this = Table();  // a moved-from table is empty rather than half-moved
-        return out;
-    }
+    Table copy_columns(const std::vector<std::size_t>& picked) const;
+    Table move_columns(const std::vector<std::size_t>& picked);
 
     template <std::size_t In, std::size_t Out>
     static std::string dataset_what() {
@@ -315,11 +228,7 @@ private:
                         " given, expected " + std::to_string(Out));
         return distinct_indices(targets, what);
     }
-    std::string row_where(std::size_t row) const {
-        std::string out = "row " + std::to_string(row);
-        if (source_line(row) != 0) out += " (line " + std::to_string(source_line(row)) + " of " + source_ + ")";
-        return out;
-    }
+    std::string row_where(std::size_t row) const;
 
     template <class T>
     void check_conversion(const std::string& what) const {
@@ -354,11 +263,7 @@ private:
         return true;
     }
 
-    void check_rows_left(bool empty, const std::string& what) const {
-        if (empty)
-            throw Error(what + ": every one of the " + detail::count_of(rows_, "row", "rows") +
-                        " has a missing value in the chosen columns; no rows are left");
-    }
+    void check_rows_left(bool empty, const std::string& what) const;
 
     template <std::size_t In, std::size_t Out, class T>
     Dataset<T, In, Out> dataset(const std::vector<std::size_t>& x, const std::vector<std::size_t>& y,
@@ -399,3 +304,7 @@ private:
 };
 
 }  // namespace ctnn
+
+#ifndef CTNN_COMPILED_LIB
+#include "impl/table.ipp"
+#endif

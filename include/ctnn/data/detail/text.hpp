@@ -15,6 +15,7 @@
 #include <system_error>
 #include <vector>
 
+#include "../../io/detail/linkage.hpp"
 #include "../../io/detail/number_text.hpp"
 
 namespace ctnn::detail {
@@ -25,36 +26,7 @@ enum class NumberStatus { ok, not_a_number, out_of_range };
 // range) is tiny rather than huge. Out of range means beyond about 1e308 or
 // below about 1e-324, so the sign of the decimal exponent of the leading
 // digit tells which, and a rough count is enough.
-inline bool is_underflow(const char* first, const char* last) noexcept {
-    const char* p = first;
-    if (p != last && (*p == '-' || *p == '+')) ++p;
-    std::int64_t leading = 0;  // decimal exponent of the first nonzero digit, before the 'e' part
-    bool seen_nonzero = false, seen_point = false;
-    for (; p != last && ((*p >= '0' && *p <= '9') || *p == '.'); ++p) {
-        if (*p == '.') {
-            seen_point = true;
-        } else if (!seen_nonzero) {
-            if (*p != '0') {
-                seen_nonzero = true;
-                leading = seen_point ? leading - 1 : 0;
-            } else if (seen_point) {
-                --leading;
-            }
-        } else if (!seen_point) {
-            ++leading;
-        }
-    }
-    std::int64_t exponent = 0;
-    if (p != last && (*p == 'e' || *p == 'E')) {
-        ++p;
-        const bool negative = p != last && *p == '-';
-        if (p != last && (*p == '-' || *p == '+')) ++p;
-        for (; p != last && *p >= '0' && *p <= '9'; ++p)
-            if (exponent < 1'000'000'000) exponent = exponent * 10 + (*p - '0');  // saturates, no overflow
-        if (negative) exponent = -exponent;
-    }
-    return leading + exponent < 0;
-}
+bool is_underflow(const char* first, const char* last) noexcept;
 
 // std::from_chars(first, last, value) for doubles, with a shortcut for the
 // numbers data files are made of (up to 19 digits, a decimal exponent within
@@ -64,7 +36,8 @@ inline bool is_underflow(const char* first, const char* last) noexcept {
 // Everything else (more digits, a larger exponent, inf, nan, malformed text)
 // goes to from_chars itself. This makes loading about twice as fast as
 // from_chars alone. It needs arithmetic in double precision, not x87's
-// extended one (FLT_EVAL_METHOD 0); elsewhere it always defers.
+// extended one (FLT_EVAL_METHOD 0); elsewhere it always defers. Inline in both
+// modes (io/detail/linkage.hpp): the loaders' inner loop calls it per value.
 inline std::from_chars_result parse_double(const char* first, const char* last, double& value) noexcept {
 #if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
     static constexpr double powers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
@@ -105,58 +78,14 @@ inline std::from_chars_result parse_double(const char* first, const char* last, 
 // its general format (including "inf" and "nan") and a leading '+'. A value
 // too small for a double reads as zero with its sign; a value too large is
 // out_of_range.
-inline NumberStatus parse_number(std::string_view text, double& value) noexcept {
-    const char* first = text.data();
-    const char* last = first + text.size();
-    if (first != last && *first == '+' && last - first > 1 && (first[1] == '.' || (first[1] >= '0' && first[1] <= '9')))
-        ++first;
-    const auto [end, error] = parse_double(first, last, value);
-    if (end != last || first == last) return NumberStatus::not_a_number;
-    if (error == std::errc::result_out_of_range) {
-        if (!is_underflow(first, last)) return NumberStatus::out_of_range;
-        value = *first == '-' ? -0.0 : 0.0;
-        return NumberStatus::ok;
-    }
-    return error == std::errc{} ? NumberStatus::ok : NumberStatus::not_a_number;
-}
+NumberStatus parse_number(std::string_view text, double& value) noexcept;
 
-inline char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
-
-inline bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-    return true;
-}
+char ascii_lower(char c) noexcept;
+bool iequals(std::string_view a, std::string_view b) noexcept;
 
 // "text" in double quotes, with quotes, backslashes and control or non-ASCII
 // bytes escaped, cut after `limit` characters ("abcdef..." (1000 characters)).
-inline std::string quote_text(std::string_view text, std::size_t limit = 40) {
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out = "\"";
-    for (std::size_t i = 0; i < text.size() && i < limit; ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += char(c);
-        } else if (c == '\t') {
-            out += "\\t";
-        } else if (c == '\r') {
-            out += "\\r";
-        } else if (c == '\n') {
-            out += "\\n";
-        } else if (c < 0x20 || c >= 0x7f) {
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        } else {
-            out += char(c);
-        }
-    }
-    out += '"';
-    if (text.size() > limit) out += "... (" + std::to_string(text.size()) + " characters)";
-    return out;
-}
+std::string quote_text(std::string_view text, std::size_t limit = 40);
 
 // "a", "b", "c" -- at most `limit` names, then "and N more".
 template <class Names>
@@ -175,8 +104,10 @@ std::string quote_list(const Names& names, std::size_t limit = 30) {
 }
 
 // "1 row", "2 rows".
-inline std::string count_of(std::size_t n, const char* singular, const char* plural) {
-    return std::to_string(n) + " " + (n == 1 ? singular : plural);
-}
+std::string count_of(std::size_t n, const char* singular, const char* plural);
 
 }  // namespace ctnn::detail
+
+#ifndef CTNN_COMPILED_LIB
+#include "impl/text.ipp"
+#endif
