@@ -105,60 +105,81 @@ public:
     operator register_type() const noexcept { return data; }
 
     static vec load_unaligned(const T* p) noexcept {
+#if defined(__AVX__)
         if constexpr (is_float && wide) return _mm256_loadu_ps(p);
         else if constexpr (is_double && wide) return _mm256_loadu_pd(p);
-        else if constexpr (is_float) return _mm_loadu_ps(p);
-        else if constexpr (is_double) return _mm_loadu_pd(p);
         else if constexpr (wide) return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+        else
+#endif
+        if constexpr (is_float) return _mm_loadu_ps(p);
+        else if constexpr (is_double) return _mm_loadu_pd(p);
         else return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     }
 
     void store_unaligned(T* p) const noexcept {
+#if defined(__AVX__)
         if constexpr (is_float && wide) _mm256_storeu_ps(p, data);
         else if constexpr (is_double && wide) _mm256_storeu_pd(p, data);
-        else if constexpr (is_float) _mm_storeu_ps(p, data);
-        else if constexpr (is_double) _mm_storeu_pd(p, data);
         else if constexpr (wide) _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), data);
+        else
+#endif
+        if constexpr (is_float) _mm_storeu_ps(p, data);
+        else if constexpr (is_double) _mm_storeu_pd(p, data);
         else _mm_storeu_si128(reinterpret_cast<__m128i*>(p), data);
     }
 
     friend vec operator+(const vec& a, const vec& b) noexcept {
+#if defined(__AVX__)
         if constexpr (is_float && wide) return _mm256_add_ps(a, b);
         else if constexpr (is_double && wide) return _mm256_add_pd(a, b);
-        else if constexpr (is_float) return _mm_add_ps(a, b);
+        else
+#endif
+        if constexpr (is_float) return _mm_add_ps(a, b);
         else if constexpr (is_double) return _mm_add_pd(a, b);
         else return integer_op<op::add>(a, b);
     }
     friend vec operator-(const vec& a, const vec& b) noexcept {
+#if defined(__AVX__)
         if constexpr (is_float && wide) return _mm256_sub_ps(a, b);
         else if constexpr (is_double && wide) return _mm256_sub_pd(a, b);
-        else if constexpr (is_float) return _mm_sub_ps(a, b);
+        else
+#endif
+        if constexpr (is_float) return _mm_sub_ps(a, b);
         else if constexpr (is_double) return _mm_sub_pd(a, b);
         else return integer_op<op::sub>(a, b);
     }
     friend vec operator*(const vec& a, const vec& b) noexcept
         requires(!std::is_integral_v<T>)
     {
+#if defined(__AVX__)
         if constexpr (is_float && wide) return _mm256_mul_ps(a, b);
         else if constexpr (is_double && wide) return _mm256_mul_pd(a, b);
-        else if constexpr (is_float) return _mm_mul_ps(a, b);
+        else
+#endif
+        if constexpr (is_float) return _mm_mul_ps(a, b);
         else return _mm_mul_pd(a, b);
     }
     friend vec operator/(const vec& a, const vec& b) noexcept
         requires(!std::is_integral_v<T>)
     {
+#if defined(__AVX__)
         if constexpr (is_float && wide) return _mm256_div_ps(a, b);
         else if constexpr (is_double && wide) return _mm256_div_pd(a, b);
-        else if constexpr (is_float) return _mm_div_ps(a, b);
+        else
+#endif
+        if constexpr (is_float) return _mm_div_ps(a, b);
         else return _mm_div_pd(a, b);
     }
     // xsimd's neg: the sign bit flipped (exact, -0 for 0, NaN stays NaN).
     friend vec operator-(const vec& a) noexcept
         requires(!std::is_integral_v<T>)
     {
+#if defined(__AVX__)
         if constexpr (is_float && wide) return _mm256_xor_ps(a, _mm256_castsi256_ps(_mm256_set1_epi32(INT32_MIN)));
         else if constexpr (is_double && wide) return _mm256_xor_pd(a, _mm256_castsi256_pd(_mm256_set1_epi64x(INT64_MIN)));
-        else if constexpr (is_float) return _mm_xor_ps(a, _mm_castsi128_ps(_mm_set1_epi32(INT32_MIN)));
+        else
+#endif
+        if constexpr (is_float) return _mm_xor_ps(a, _mm_castsi128_ps(_mm_set1_epi32(INT32_MIN)));
         else return _mm_xor_pd(a, _mm_castsi128_pd(_mm_setr_epi32(0, INT32_MIN, 0, INT32_MIN)));
     }
     vec& operator+=(const vec& b) noexcept { return *this = *this + b; }
@@ -191,9 +212,12 @@ public:
     friend mask<T, Bytes> operator<(const vec& a, const vec& b) noexcept
         requires(!std::is_integral_v<T>)
     {
+#if defined(__AVX__)
         if constexpr (is_float && wide) return {_mm256_cmp_ps(a, b, _CMP_LT_OQ)};
         else if constexpr (is_double && wide) return {_mm256_cmp_pd(a, b, _CMP_LT_OQ)};
-        else if constexpr (is_float) return {_mm_cmplt_ps(a, b)};
+        else
+#endif
+        if constexpr (is_float) return {_mm_cmplt_ps(a, b)};
         else return {_mm_cmplt_pd(a, b)};
     }
     friend mask<T, Bytes> operator>(const vec& a, const vec& b) noexcept
@@ -206,9 +230,12 @@ public:
     friend mask<T, Bytes> operator<=(const vec& a, const vec& b) noexcept
         requires(!std::is_integral_v<T>)
     {
+#if defined(__AVX__)
         if constexpr (is_float && wide) return {_mm256_cmp_ps(a, b, _CMP_LE_OQ)};
         else if constexpr (is_double && wide) return {_mm256_cmp_pd(a, b, _CMP_LE_OQ)};
-        else if constexpr (is_float) return {_mm_cmple_ps(a, b)};
+        else
+#endif
+        if constexpr (is_float) return {_mm_cmple_ps(a, b)};
         else return {_mm_cmple_pd(a, b)};
     }
     friend mask<T, Bytes> operator>=(const vec& a, const vec& b) noexcept
@@ -221,12 +248,17 @@ public:
 
 private:
     static register_type broadcast(T value) noexcept {
+#if defined(__AVX__)
         if constexpr (is_float && wide) return _mm256_set1_ps(value);
         else if constexpr (is_double && wide) return _mm256_set1_pd(value);
-        else if constexpr (is_float) return _mm_set1_ps(value);
+        else
+#endif
+        if constexpr (is_float) return _mm_set1_ps(value);
         else if constexpr (is_double) return _mm_set1_pd(value);
+#if defined(__AVX__)
         else if constexpr (wide && sizeof(T) == 4) return _mm256_set1_epi32(static_cast<int>(value));
         else if constexpr (wide) return _mm256_set1_epi64x(static_cast<long long>(value));
+#endif
         else if constexpr (sizeof(T) == 4) return _mm_set1_epi32(static_cast<int>(value));
         else return _mm_set1_epi64x(static_cast<long long>(value));
     }
@@ -290,13 +322,16 @@ template <class T, std::size_t Bytes>
 inline vec<T, Bytes> blend(const mask<T, Bytes>& condition, const vec<T, Bytes>& if_true,
                            const vec<T, Bytes>& if_false) noexcept {
     constexpr bool is_float = std::is_same_v<T, float>;
+#if defined(__AVX__)
     if constexpr (Bytes == 32 && is_float) return _mm256_blendv_ps(if_false, if_true, condition.data);
     else if constexpr (Bytes == 32) return _mm256_blendv_pd(if_false, if_true, condition.data);
+    else
+#endif
 #if defined(__SSE4_1__)
-    else if constexpr (is_float) return _mm_blendv_ps(if_false, if_true, condition.data);
+    if constexpr (is_float) return _mm_blendv_ps(if_false, if_true, condition.data);
     else return _mm_blendv_pd(if_false, if_true, condition.data);
 #else
-    else if constexpr (is_float)
+    if constexpr (is_float)
         return _mm_or_ps(_mm_and_ps(condition.data, if_true), _mm_andnot_ps(condition.data, if_false));
     else return _mm_or_pd(_mm_and_pd(condition.data, if_true), _mm_andnot_pd(condition.data, if_false));
 #endif
@@ -306,9 +341,12 @@ inline vec<T, Bytes> blend(const mask<T, Bytes>& condition, const vec<T, Bytes>&
 template <class T, std::size_t Bytes>
 inline vec<T, Bytes> square_root(const vec<T, Bytes>& x) noexcept {
     constexpr bool is_float = std::is_same_v<T, float>;
+#if defined(__AVX__)
     if constexpr (Bytes == 32 && is_float) return _mm256_sqrt_ps(x);
     else if constexpr (Bytes == 32) return _mm256_sqrt_pd(x);
-    else if constexpr (is_float) return _mm_sqrt_ps(x);
+    else
+#endif
+    if constexpr (is_float) return _mm_sqrt_ps(x);
     else return _mm_sqrt_pd(x);
 }
 
@@ -316,6 +354,7 @@ inline vec<T, Bytes> square_root(const vec<T, Bytes>& x) noexcept {
 template <class T, std::size_t Bytes>
 inline T lane_sum(const vec<T, Bytes>& v) noexcept {
     constexpr bool is_float = std::is_same_v<T, float>;
+#if defined(__AVX__)
     if constexpr (Bytes == 32 && is_float) {
         __m256 tmp = _mm256_permute2f128_ps(v, v, 1);
         tmp = _mm256_add_ps(v, tmp);
@@ -327,9 +366,10 @@ inline T lane_sum(const vec<T, Bytes>& v) noexcept {
         tmp = _mm256_add_pd(v, tmp);
         tmp = _mm256_hadd_pd(tmp, tmp);
         return _mm_cvtsd_f64(_mm256_extractf128_pd(tmp, 0));
-    }
+    } else
+#endif
 #if defined(__SSE3__)
-    else if constexpr (is_float) {
+    if constexpr (is_float) {
         const __m128 tmp0 = _mm_hadd_ps(v, v);
         const __m128 tmp1 = _mm_hadd_ps(tmp0, tmp0);
         return _mm_cvtss_f32(tmp1);
@@ -337,7 +377,7 @@ inline T lane_sum(const vec<T, Bytes>& v) noexcept {
         return _mm_cvtsd_f64(_mm_hadd_pd(v, v));
     }
 #else
-    else if constexpr (is_float) {
+    if constexpr (is_float) {
         const __m128 tmp0 = _mm_add_ps(v, _mm_movehl_ps(v, v));
         const __m128 tmp1 = _mm_add_ss(tmp0, _mm_shuffle_ps(tmp0, tmp0, 1));
         return _mm_cvtss_f32(tmp1);
@@ -354,17 +394,23 @@ using bits_of = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>
 template <class T, std::size_t Bytes>
 inline vec<bits_of<T>, Bytes> to_bits(const vec<T, Bytes>& v) noexcept {
     constexpr bool is_float = std::is_same_v<T, float>;
+#if defined(__AVX__)
     if constexpr (Bytes == 32 && is_float) return _mm256_castps_si256(v);
     else if constexpr (Bytes == 32) return _mm256_castpd_si256(v);
-    else if constexpr (is_float) return _mm_castps_si128(v);
+    else
+#endif
+    if constexpr (is_float) return _mm_castps_si128(v);
     else return _mm_castpd_si128(v);
 }
 template <class T, std::size_t Bytes>
 inline vec<T, Bytes> from_bits(const vec<bits_of<T>, Bytes>& b) noexcept {
     constexpr bool is_float = std::is_same_v<T, float>;
+#if defined(__AVX__)
     if constexpr (Bytes == 32 && is_float) return _mm256_castsi256_ps(b);
     else if constexpr (Bytes == 32) return _mm256_castsi256_pd(b);
-    else if constexpr (is_float) return _mm_castsi128_ps(b);
+    else
+#endif
+    if constexpr (is_float) return _mm_castsi128_ps(b);
     else return _mm_castsi128_pd(b);
 }
 
