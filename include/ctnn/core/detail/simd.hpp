@@ -12,7 +12,16 @@
 // and tells which vectors the target has (with_lanes, lanes_covering, ...).
 //
 // The scalar overloads are always compiled (Cortex-M, -Dsimd=disabled, and the
-// scalar test build use only them). The xsimd ones exist when CTNN_SIMD is 1.
+// scalar test build use only them). The vector ones exist when CTNN_SIMD is 1.
+//
+// Which vectors: on x86 up to AVX2 (SSE2, SSE3, SSE4.1, AVX, AVX2, with or
+// without FMA) ctnn's own, simd_x86.hpp's x86::vec over the intrinsics, with
+// the same instructions xsimd 8.1 emits, so that a translation unit does not
+// parse the whole of xsimd (0.5-0.7 s: <xsimd/xsimd.hpp> pulls in <complex>,
+// <sstream>, ...). Everywhere else (AVX-512, FMA4, NEON, any other xsimd
+// architecture) xsimd::batch through <xsimd/xsimd.hpp>; defining
+// CTNN_XSIMD_BATCH takes that path on x86 too (to compare the two, or as a
+// fallback). CTNN_SIMD_X86 tells which path this build took.
 // Differences between xsimd versions stay in this file: xsimd 8.1 (Debian
 // bookworm) spells the horizontal sum `hadd`, later versions `reduce_add`.
 #pragma once
@@ -32,6 +41,13 @@
 #include <emmintrin.h>  // sqrtss and sqrtsd for simd::sqrt of a scalar
 #endif
 
+#if CTNN_SIMD && !defined(CTNN_XSIMD_BATCH) && defined(__SSE2__) && !defined(__AVX512F__) && \
+    !defined(__FMA4__) && (defined(__x86_64__) || defined(__i386__))
+#define CTNN_SIMD_X86 1
+#else
+#define CTNN_SIMD_X86 0
+#endif
+
 #if CTNN_SIMD
 // GCC 12 reports false "used uninitialized" warnings inside its own AVX-512
 // intrinsic headers when they are inlined (GCC bug 105593, fixed in GCC 13),
@@ -45,7 +61,11 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Warray-bounds"
 #endif
+#if CTNN_SIMD_X86
+#include "simd_x86.hpp"
+#else
 #include <xsimd/xsimd.hpp>
+#endif
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -60,7 +80,13 @@ struct vector_traits {
     using scalar = V;
     static constexpr std::size_t lanes = 1;
 };
-#if CTNN_SIMD
+#if CTNN_SIMD_X86
+template <class T, std::size_t Bytes>
+struct vector_traits<x86::vec<T, Bytes>> {
+    using scalar = T;
+    static constexpr std::size_t lanes = x86::vec<T, Bytes>::size;
+};
+#elif CTNN_SIMD
 template <class T, class A>
 struct vector_traits<xsimd::batch<T, A>> {
     using scalar = T;
@@ -143,7 +169,11 @@ template <class V>
     }
 #endif
     else {
+#if CTNN_SIMD_X86
+        return a * b + c;  // xsimd's fma without FMA: a multiply, then an add
+#else
         return xsimd::fma(a, b, c);
+#endif
     }
 #endif
 }
@@ -151,7 +181,9 @@ template <class V>
 template <class V, class Condition>
 inline V select(const Condition& condition, const V& if_true, const V& if_false) noexcept {
     if constexpr (is_scalar<V>) return condition ? if_true : if_false;
-#if CTNN_SIMD
+#if CTNN_SIMD_X86
+    else return x86::blend(condition, if_true, if_false);
+#elif CTNN_SIMD
     else return xsimd::select(condition, if_true, if_false);
 #endif
 }
@@ -183,7 +215,9 @@ inline V sqrt(const V& x) noexcept {
         return std::sqrt(x);
 #endif
     }
-#if CTNN_SIMD
+#if CTNN_SIMD_X86
+    else return x86::square_root(x);
+#elif CTNN_SIMD
     else return xsimd::sqrt(x);
 #endif
 }
@@ -197,7 +231,12 @@ struct bits_traits {
     static_assert(sizeof(V) == 4 || sizeof(V) == 8, "bits_t is for float and double");
     using type = std::conditional_t<sizeof(V) == 4, std::uint32_t, std::uint64_t>;
 };
-#if CTNN_SIMD
+#if CTNN_SIMD_X86
+template <class T, std::size_t Bytes>
+struct bits_traits<x86::vec<T, Bytes>> {
+    using type = x86::vec<typename bits_traits<T>::type, Bytes>;
+};
+#elif CTNN_SIMD
 template <class T, class A>
 struct bits_traits<xsimd::batch<T, A>> {
     using type = xsimd::batch<typename bits_traits<T>::type, A>;
@@ -209,7 +248,9 @@ using bits_t = typename bits_traits<V>::type;
 template <class V>
 inline bits_t<V> to_bits(const V& v) noexcept {
     if constexpr (is_scalar<V>) return std::bit_cast<bits_t<V>>(v);
-#if CTNN_SIMD
+#if CTNN_SIMD_X86
+    else return x86::to_bits(v);
+#elif CTNN_SIMD
 #if XSIMD_VERSION_MAJOR < 9
     else return xsimd::bitwise_cast<bits_t<V>>(v);
 #else
@@ -221,7 +262,9 @@ inline bits_t<V> to_bits(const V& v) noexcept {
 template <class V>
 inline V from_bits(const bits_t<V>& b) noexcept {
     if constexpr (is_scalar<V>) return std::bit_cast<V>(b);
-#if CTNN_SIMD
+#if CTNN_SIMD_X86
+    else return x86::from_bits<scalar_t<V>>(b);
+#elif CTNN_SIMD
 #if XSIMD_VERSION_MAJOR < 9
     else return xsimd::bitwise_cast<V>(b);
 #else
@@ -234,7 +277,9 @@ inline V from_bits(const bits_t<V>& b) noexcept {
 template <class V>
 inline scalar_t<V> sum_lanes(const V& v) noexcept {
     if constexpr (is_scalar<V>) return v;
-#if CTNN_SIMD
+#if CTNN_SIMD_X86
+    else return x86::lane_sum(v);
+#elif CTNN_SIMD
 #if XSIMD_VERSION_MAJOR < 9
     else return xsimd::hadd(v);
 #else
@@ -244,7 +289,21 @@ inline scalar_t<V> sum_lanes(const V& v) noexcept {
 }
 
 // ---- which vectors the target has -------------------------------------------
-#if CTNN_SIMD
+#if CTNN_SIMD_X86
+
+// The widest vector the target has for T (xsimd::batch<T>'s width).
+template <class T>
+using widest = x86::vec<T, x86::widest_bytes>;
+
+// The vector of T with exactly `Lanes` lanes (T itself for one lane; void if
+// the target has none): 128-bit registers, and 256-bit ones with AVX.
+template <class T, std::size_t Lanes>
+using with_lanes = std::conditional_t<
+    Lanes == 1, T,
+    std::conditional_t<Lanes * sizeof(T) == 16 || (Lanes * sizeof(T) == 32 && x86::widest_bytes == 32),
+                       x86::vec<T, Lanes * sizeof(T)>, void>>;
+
+#elif CTNN_SIMD
 
 namespace detail {
 // The first architecture of `List` (best first) whose batch of T has `Lanes` lanes.
