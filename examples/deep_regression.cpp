@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
         example::min_max_scale(train, valid);
 
         Model model(ctnn::Seed{0});
-        ctnn::summary(model, std::cout);
+        ctnn::summary(model);
         auto trainer = ctnn::compile(model, ctnn::Adam{.learning_rate = 0.01}, ctnn::MAE{});
         const ctnn::History history = trainer.fit(
             train, {.batch_size = 16, .epochs = options.epochs ? options.epochs : 300, .validation_data = &valid,

@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
         std::printf("Fashion-MNIST: %zu training and %zu test images\n\n", train.size(), test.size());
 
         Model model(ctnn::Seed{0});
-        ctnn::summary(model, std::cout);
+        ctnn::summary(model);
         auto trainer = ctnn::compile(model, ctnn::Adam{}, ctnn::CategoricalCrossentropy{}, ctnn::CategoricalAccuracy{});
         const ctnn::History history = trainer.fit(
             train, {.batch_size = 128, .epochs = options.epochs ? options.epochs : 10, .validation_data = &test,

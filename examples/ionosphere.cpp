@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
                     train.size(), valid.size());
 
         Model model(ctnn::Seed{0});
-        ctnn::summary(model, std::cout);
+        ctnn::summary(model);
         auto trainer = ctnn::compile(model, ctnn::Adam{}, ctnn::BinaryCrossentropy{}, ctnn::BinaryAccuracy{});
         ctnn::EarlyStopping stopper{.min_delta = 0.001, .patience = 20, .verbose = 1, .restore_best_weights = true};
         const ctnn::History history =

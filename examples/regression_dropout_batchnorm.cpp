@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
         std::printf("diabetes: %zu rows for training, %zu for validation\n\n", train.size(), valid.size());
 
         Model model(ctnn::Seed{0});
-        ctnn::summary(model, std::cout);
+        ctnn::summary(model);
         auto trainer = ctnn::compile(model, ctnn::Adam{}, ctnn::MAE{});
         ctnn::EarlyStopping stopper{.min_delta = 0.0005, .patience = 20, .verbose = 1, .restore_best_weights = true};
         const ctnn::History history =

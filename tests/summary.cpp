@@ -1,4 +1,5 @@
 // summary(): the Keras-style table, exactly.
+#include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -27,6 +28,17 @@ TEST_CASE("summary prints Keras' table for the card's model") {
           "Trainable params: 161 (644.00 B)\n"
           "Non-trainable params: 0 (0.00 B)\n"
           "__________________________________________\n");
+}
+
+TEST_CASE("summary(model) prints the same table to standard output") {
+    ctnn::Sequential<ctnn::Dense<3, 2, ctnn::ReLU>, ctnn::Dense<2, 1>> m;
+    std::ostringstream expected, captured;
+    ctnn::summary(m, expected);
+    std::streambuf* const standard = std::cout.rdbuf(captured.rdbuf());
+    ctnn::summary(m);
+    std::cout.rdbuf(standard);
+    CHECK(captured.str() == expected.str());
+    CHECK(captured.str().find("Total params: 11") != std::string::npos);
 }
 
 TEST_CASE("summary names repeated kinds like Keras and sizes in KB") {

@@ -1,5 +1,6 @@
-// summary(model, os): a Keras-style table of a model's layers, output shapes
-// (Keras' "(None, 8, 4)") and parameter counts, with the totals. Host only (iostream).
+// summary(model, os) and summary(model) (to standard output): a Keras-style
+// table of a model's layers, output shapes (Keras' "(None, 8, 4)") and
+// parameter counts, with the totals. Host only.
 #pragma once
 
 #include <array>
@@ -31,6 +32,9 @@ struct SummaryRow {
 void print_summary(std::ostream& os, std::string_view model_name, std::span<const SummaryRow> rows,
                    std::size_t parameter_count, std::size_t state_count, std::size_t bytes);
 
+// std::cout, from the .ipp, so that this header needs no <iostream>.
+std::ostream& standard_output() noexcept;
+
 }  // namespace detail
 
 template <class Model>
@@ -46,6 +50,12 @@ void summary(const Model& model, std::ostream& os) {
     });
     detail::print_summary(os, Model::name.view(), rows, Model::parameter_count, Model::state_count,
                           sizeof(typename Model::value_type));
+}
+
+// To standard output, as Keras' model.summary() prints.
+template <class Model>
+void summary(const Model& model) {
+    summary(model, detail::standard_output());
 }
 
 }  // namespace ctnn

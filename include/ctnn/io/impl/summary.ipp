@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdio>
+#include <iostream>
 #include <ostream>
 #include <span>
 #include <string>
@@ -63,5 +64,7 @@ CTNN_HOST_INLINE void print_summary(std::ostream& os, std::string_view model_nam
        << readable_bytes(double(state_count * bytes)) << ")\n";
     line('_');
 }
+
+CTNN_HOST_INLINE std::ostream& standard_output() noexcept { return std::cout; }
 
 }  // namespace ctnn::detail
