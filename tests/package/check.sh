@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# ctnn as users consume it: (1) installed, found with pkg-config; (2) as a meson
-# subproject through dependency('ctnn'), which meson.override_dependency serves.
+# ctnn as users consume it: (1) installed, found with pkg-config, header-only
+# (ctnn.pc) and with the compiled part (ctnn-compiled.pc, libctnn.a); (2) as a
+# meson subproject through dependency('ctnn') and dependency('ctnn-compiled'),
+# which meson.override_dependency serves.
 # Usage: check.sh SOURCE_ROOT COMPILER
 set -u
 source_root=$1 compiler=$2
