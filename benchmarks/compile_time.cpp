@@ -4,6 +4,7 @@
 // is also built as part of the benchmarks so that it keeps compiling.
 #include <array>
 #include <cstdio>
+#include <memory>
 #include <vector>
 
 #include <ctnn/ctnn.hpp>
