@@ -32,18 +32,28 @@ std::vector<T> random_values(std::size_t n, unsigned seed) {
     return v;
 }
 
-// C = A B (+ bias) for m x k by k x N, A transposed or not, against a double loop.
+// C = A B (+ bias), or C += A B, for m x k by k x N, A transposed or not,
+// against a double loop.
+enum class Start { zero, bias, accumulate };
 template <class T, std::size_t N>
-double gemm_error(std::size_t m, std::size_t k, bool transposed, bool with_bias) {
+double gemm_error(std::size_t m, std::size_t k, bool transposed, Start start) {
     const auto a = random_values<T>(m * k, 1), b = random_values<T>(k * N, 2), bias = random_values<T>(N, 3);
     // A is m x k; stored row-major (a_m = k, a_k = 1) or as its transpose (a_m = 1, a_k = m).
     const std::size_t a_m = transposed ? 1 : k, a_k = transposed ? m : 1;
-    std::vector<T> c(m * N + 1, T(7));  // one guard value after the end
-    ctnn::kernels::gemm<T, N>(m, k, a.data(), a_m, a_k, b.data(), N, with_bias ? bias.data() : nullptr, c.data(), N);
+    std::vector<T> c = random_values<T>(m * N + 1, 4);
+    c[m * N] = T(7);  // one guard value after the end
+    const std::vector<T> before = c;
+    if (start == Start::accumulate)
+        ctnn::kernels::gemm_accumulate<T, N>(m, k, a.data(), a_m, a_k, b.data(), N, c.data(), N);
+    else
+        ctnn::kernels::gemm<T, N>(m, k, a.data(), a_m, a_k, b.data(), N, start == Start::bias ? bias.data() : nullptr,
+                                  c.data(), N);
     double worst = c[m * N] == T(7) ? 0.0 : 1e9;  // nothing written past C
     for (std::size_t i = 0; i < m; ++i)
         for (std::size_t j = 0; j < N; ++j) {
-            double want = with_bias ? double(bias[j]) : 0.0;
+            double want = start == Start::bias         ? double(bias[j])
+                          : start == Start::accumulate ? double(before[i * N + j])
+                                                       : 0.0;
             for (std::size_t t = 0; t < k; ++t) want += double(a[i * a_m + t * a_k]) * double(b[t * N + j]);
             worst = std::max(worst, std::abs(double(c[i * N + j]) - want));
         }
@@ -56,18 +66,19 @@ void check_gemm() {
     for (std::size_t m : {1, 2, 3, 4, 5, 6, 7, 11, 13, 128})
         for (std::size_t k : {1, 3, 33})
             for (bool transposed : {false, true})
-                for (bool bias : {false, true}) {
+                for (Start start : {Start::zero, Start::bias, Start::accumulate}) {
                     CAPTURE(N);
                     CAPTURE(m);
                     CAPTURE(k);
                     CAPTURE(transposed);
-                    CHECK(gemm_error<T, N>(m, k, transposed, bias) < tolerance);
+                    CAPTURE(int(start));
+                    CHECK(gemm_error<T, N>(m, k, transposed, start) < tolerance);
                 }
 }
 
 }  // namespace
 
-TEST_CASE_TEMPLATE("gemm matches a double loop for every tile edge", T, float, double) {
+TEST_CASE_TEMPLATE("gemm and gemm_accumulate match a double loop for every tile edge", T, float, double) {
     check_gemm<T, 1>();
     check_gemm<T, 3>();
     check_gemm<T, 4>();

@@ -1,6 +1,7 @@
 // The matrix product behind training's Dense layers, register-tiled:
 //
 //   C[M x N] = A[M x K] B[K x N] (+ bias, broadcast over rows, if given)
+//   C[M x N] += A[M x K] B[K x N]                     (gemm_accumulate)
 //
 // N, the number of columns, is a layer width and known at compile time; M and
 // K may be the batch size. A is read through strides, a(m, k) = a[m * a_m +
@@ -34,7 +35,7 @@ template <class T>
 inline constexpr std::size_t gemm_vectors = simd::max_lanes<T> * sizeof(T) >= 64 ? 4 : 2;
 
 // C[MR x (NV * lanes<V>)] for one tile: rows [0, MR) of a, columns from b.
-template <class V, std::size_t MR, std::size_t NV, class T>
+template <class V, std::size_t MR, std::size_t NV, bool Accumulate, class T>
 inline void gemm_tile(const T* __restrict a, std::size_t a_m, std::size_t a_k, const T* __restrict b,
                       std::size_t ldb, std::size_t k_count, const T* __restrict bias, T* __restrict c,
                       std::size_t ldc) noexcept {
@@ -42,8 +43,12 @@ inline void gemm_tile(const T* __restrict a, std::size_t a_m, std::size_t a_k, c
     using ctnn::detail::static_for;
     V acc[MR][NV];
     static_for<NV>([&](auto v) {
-        const V start = bias ? simd::load<V>(bias + v * L) : V(T(0));
-        static_for<MR>([&](auto m) { acc[m][v] = start; });
+        if constexpr (Accumulate) {
+            static_for<MR>([&](auto m) { acc[m][v] = simd::load<V>(c + m * ldc + v * L); });
+        } else {
+            const V start = bias ? simd::load<V>(bias + v * L) : V(T(0));
+            static_for<MR>([&](auto m) { acc[m][v] = start; });
+        }
     });
     for (std::size_t k = 0; k < k_count; ++k) {
         const T* b_row = b + k * ldb;
@@ -58,14 +63,14 @@ inline void gemm_tile(const T* __restrict a, std::size_t a_m, std::size_t a_k, c
 }
 
 // All rows of C for columns [First, First + NV * lanes<V>).
-template <class V, std::size_t NV, std::size_t First, class T>
+template <class V, std::size_t NV, std::size_t First, bool Accumulate, class T>
 inline void gemm_columns(std::size_t m_count, std::size_t k_count, const T* a, std::size_t a_m, std::size_t a_k,
                          const T* b, std::size_t ldb, const T* bias, T* c, std::size_t ldc) noexcept {
     constexpr std::size_t MR = gemm_rows<T>;
     const T* bias_at = bias ? bias + First : nullptr;
     std::size_t m = 0;
     for (; m + MR <= m_count; m += MR)
-        gemm_tile<V, MR, NV>(a + m * a_m, a_m, a_k, b + First, ldb, k_count, bias_at, c + m * ldc + First, ldc);
+        gemm_tile<V, MR, NV, Accumulate>(a + m * a_m, a_m, a_k, b + First, ldb, k_count, bias_at, c + m * ldc + First, ldc);
     // The rows left over (fewer than MR), one at a time: every value of C is
     // the same chain of FMAs over k whichever tile computes it, so this is
     // bit-identical to a shorter tile, and instantiates one tile per column
@@ -74,19 +79,19 @@ inline void gemm_columns(std::size_t m_count, std::size_t k_count, const T* a, s
     // loop is short (without it, -Waggressive-loop-optimizations warns).
     const std::size_t rest = m_count - m;
     for (std::size_t r = 0; r < rest && r + 1 < MR; ++r, ++m)
-        gemm_tile<V, 1, NV>(a + m * a_m, a_m, a_k, b + First, ldb, k_count, bias_at, c + m * ldc + First, ldc);
+        gemm_tile<V, 1, NV, Accumulate>(a + m * a_m, a_m, a_k, b + First, ldb, k_count, bias_at, c + m * ldc + First, ldc);
 }
 
 // Columns [First, N): whole tiles of the widest vector, then narrower ones.
-template <class T, std::size_t N, std::size_t First>
+template <class T, std::size_t N, std::size_t First, bool Accumulate>
 inline void gemm_from(std::size_t m_count, std::size_t k_count, const T* a, std::size_t a_m, std::size_t a_k,
                       const T* b, std::size_t ldb, const T* bias, T* c, std::size_t ldc) noexcept {
     if constexpr (First < N) {
         constexpr std::size_t L = simd::lanes_within<T>(N - First);
         constexpr std::size_t NV = std::min(gemm_vectors<T>, (N - First) / L);
         using V = simd::with_lanes<T, L>;
-        gemm_columns<V, NV, First>(m_count, k_count, a, a_m, a_k, b, ldb, bias, c, ldc);
-        gemm_from<T, N, First + NV * L>(m_count, k_count, a, a_m, a_k, b, ldb, bias, c, ldc);
+        gemm_columns<V, NV, First, Accumulate>(m_count, k_count, a, a_m, a_k, b, ldb, bias, c, ldc);
+        gemm_from<T, N, First + NV * L, Accumulate>(m_count, k_count, a, a_m, a_k, b, ldb, bias, c, ldc);
     }
 }
 
@@ -97,7 +102,15 @@ inline void gemm_from(std::size_t m_count, std::size_t k_count, const T* a, std:
 template <class T, std::size_t N>
 inline void gemm(std::size_t m_count, std::size_t k_count, const T* a, std::size_t a_m, std::size_t a_k,
                  const T* b, std::size_t ldb, const T* bias, T* c, std::size_t ldc) noexcept {
-    detail::gemm_from<T, N, 0>(m_count, k_count, a, a_m, a_k, b, ldb, bias, c, ldc);
+    detail::gemm_from<T, N, 0, false>(m_count, k_count, a, a_m, a_k, b, ldb, bias, c, ldc);
+}
+
+// C += A B: the same product added to what C holds (a convolution sums one
+// product per tap of its window into the same outputs).
+template <class T, std::size_t N>
+inline void gemm_accumulate(std::size_t m_count, std::size_t k_count, const T* a, std::size_t a_m, std::size_t a_k,
+                            const T* b, std::size_t ldb, T* c, std::size_t ldc) noexcept {
+    detail::gemm_from<T, N, 0, true>(m_count, k_count, a, a_m, a_k, b, ldb, nullptr, c, ldc);
 }
 
 }  // namespace ctnn::kernels
