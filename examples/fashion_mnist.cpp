@@ -11,36 +11,17 @@
 #include <ctnn/ctnn.hpp>
 
 #include "common/example.hpp"
+#include "common/fashion_mnist.hpp"
 
 using Model = ctnn::Sequential<ctnn::Dense<784, 128, ctnn::ReLU>, ctnn::Dense<128, 10, ctnn::Softmax>>;
-
-namespace {
-
-ctnn::Dataset<float, 784, 10> load(const std::string& images_path, const std::string& labels_path) {
-    const ctnn::IdxArray images = ctnn::read_idx(images_path), labels = ctnn::read_idx(labels_path);
-    if (images.shape.size() != 3 || images.shape[1] != 28 || images.shape[2] != 28)
-        throw ctnn::Error(images_path + ": expected 28 x 28 images");
-    if (labels.shape.size() != 1 || labels.shape[0] != images.shape[0])
-        throw ctnn::Error(labels_path + ": expected one label per image of " + images_path);
-    ctnn::Dataset<float, 784, 10> data;
-    data.x.resize(images.shape[0]);
-    data.y.resize(images.shape[0]);
-    for (std::size_t r = 0; r < data.x.size(); ++r) {
-        for (std::size_t i = 0; i < 784; ++i) data.x[r][i] = float(images.values[r * 784 + i]);
-        if (labels.values[r] > 9) throw ctnn::Error(labels_path + ": label " + std::to_string(labels.values[r]) + " at row " + std::to_string(r) + "; expected 0 to 9");
-        data.y[r] = {};
-        data.y[r][labels.values[r]] = 1.f;
-    }
-    return data;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
     const example::Options options = example::parse(argc, argv);
     try {
-        auto train = load(options.data + "/train-images-idx3-ubyte", options.data + "/train-labels-idx1-ubyte");
-        auto test = load(options.data + "/t10k-images-idx3-ubyte", options.data + "/t10k-labels-idx1-ubyte");
+        auto train = example::load_fashion_mnist(options.data + "/train-images-idx3-ubyte",
+                                                 options.data + "/train-labels-idx1-ubyte");
+        auto test = example::load_fashion_mnist(options.data + "/t10k-images-idx3-ubyte",
+                                                options.data + "/t10k-labels-idx1-ubyte");
         ctnn::StandardScaler scaler;
         scaler.fit(train.x);
         scaler.transform(train.x);

@@ -23,6 +23,7 @@ struct Options {
     std::size_t epochs = 0;        // --epochs N: 0 means the example's own schedule
     int verbose = 1;               // --quiet: no progress lines
     double require = -1;           // --require X: exit 1 unless the example's score reaches X (the accuracy tests)
+    std::size_t rows = 0;          // --rows N: train and test on the first N rows only (quick runs); 0: all
 };
 
 // mkdir -p: creates every missing folder of `path`; exits with a message on failure.
@@ -55,8 +56,10 @@ inline Options parse(int argc, char** argv) {
         else if (arg == "--epochs") options.epochs = std::stoul(value());
         else if (arg == "--quiet") options.verbose = 0;
         else if (arg == "--require") options.require = std::stod(value());
+        else if (arg == "--rows") options.rows = std::stoul(value());
         else {
-            std::fprintf(stderr, "usage: %s [--data DIR] [--out DIR] [--epochs N] [--quiet] [--require SCORE]\n",
+            std::fprintf(stderr,
+                         "usage: %s [--data DIR] [--out DIR] [--epochs N] [--quiet] [--require SCORE] [--rows N]\n",
                          argv[0]);
             std::exit(2);
         }
