@@ -1,0 +1,174 @@
+// The convolution kernel shared by Conv1D, Conv2D and DepthwiseConv2D, one
+// sample at a time, channels last:
+//
+//   y(oh, ow, f) = b(f) + sum over taps (kh, kw) inside the input and over the
+//                  channels c of f's group of x(ih, iw, c) W(kh, kw, c - group start, f)
+//   with ih = oh * stride_h + kh * dilation_h - padding_before_h (likewise iw)
+//
+// Keras' kernel layout (KH, KW, C / groups, F): a Conv1D is a Conv2D with one
+// row, and a DepthwiseConv2D with multiplier M is the groups = C case with F =
+// C * M, whose kernel (KH, KW, 1, C * M) is exactly Keras' (KH, KW, C, M) and
+// whose output channel c * M + m is filter f = c * M + m of group c.
+//
+// Each tap is one GEMM accumulate (kernels::gemm_accumulate, C += A B) over
+// the outputs whose tap lands inside the input (window_axis::first_output /
+// end_output): A = those input pixels (a row stride of stride_w * C), B = the
+// tap's kernel slice (C / groups rows of F), C = the outputs. Padding is never
+// copied: a tap that falls into it simply has no outputs there, so valid,
+// same, causal, strides and dilation are all one code path. With groups 1 and
+// column dilation 1, the taps of one kernel row are contiguous in the input,
+// so the interior columns (where every tap is inside) take one GEMM of depth
+// KW * C, and only the edge columns go tap by tap.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+
+#include "gemm.hpp"
+
+namespace ctnn::kernels {
+
+// The geometry of one convolution: input (Rows, Cols, Channels), Filters
+// outputs per position, Groups, and each axis' window (layers/window.hpp's
+// detail::window_axis; a Conv1D's row axis is one row of one tap).
+template <std::size_t Rows, std::size_t Cols, std::size_t Channels, std::size_t Filters, std::size_t Groups,
+          class RowAxis, class ColAxis>
+struct conv_geometry {
+    using row_axis = RowAxis;
+    using col_axis = ColAxis;
+    static constexpr std::size_t rows = Rows, cols = Cols, channels = Channels, filters = Filters;
+    static constexpr std::size_t groups = Groups > 0 ? Groups : 1;
+    static constexpr std::size_t group_channels = Channels / groups > 0 ? Channels / groups : 1;
+    static constexpr std::size_t group_filters = Filters / groups > 0 ? Filters / groups : 1;
+    static constexpr std::size_t kernel_rows = RowAxis::window, kernel_cols = ColAxis::window;
+    static constexpr std::size_t out_rows = RowAxis::output_length, out_cols = ColAxis::output_length;
+    static constexpr std::size_t input_size = Rows * Cols * Channels;
+    static constexpr std::size_t output_size = out_rows * out_cols * Filters;
+    static constexpr std::size_t kernel_size = kernel_rows * kernel_cols * group_channels * Filters;
+    // Values between one output column's inputs, and between two taps' weights.
+    static constexpr std::size_t column_step = ColAxis::stride * Channels;
+    static constexpr std::size_t tap_size = group_channels * Filters;
+    // The interior columns, where every tap of a kernel row is inside the
+    // input: [interior_begin, interior_end) (empty if begin >= end).
+    static constexpr std::size_t interior_begin = ColAxis::first_output(0);
+    static constexpr std::size_t interior_end = ColAxis::end_output(kernel_cols - 1);
+    static constexpr bool folds_row =
+        groups == 1 && ColAxis::dilation == 1 && kernel_cols > 1 && interior_begin < interior_end;
+
+    // The input row of output row oh's tap kh, and column of output column ow's tap kw.
+    static constexpr std::size_t input_row(std::size_t oh, std::size_t kh) noexcept {
+        return oh * RowAxis::stride + kh * RowAxis::dilation - RowAxis::padding_before;
+    }
+    static constexpr std::size_t input_col(std::size_t ow, std::size_t kw) noexcept {
+        return ow * ColAxis::stride + kw * ColAxis::dilation - ColAxis::padding_before;
+    }
+};
+
+namespace detail {
+
+// Calls f(kw, ow_begin, ow_end) for every tap of a kernel row and the output
+// columns it covers that the folded interior GEMM does not (all of them when
+// the row is not folded).
+template <class G, class F>
+inline void for_each_edge_tap(F&& f) noexcept {
+    using C = typename G::col_axis;
+    for (std::size_t kw = 0; kw < G::kernel_cols; ++kw) {
+        const std::size_t begin = C::first_output(kw), end = C::end_output(kw);
+        if constexpr (G::folds_row) {
+            f(kw, begin, std::min(end, G::interior_begin));
+            f(kw, std::max(begin, G::interior_end), end);
+        } else {
+            f(kw, begin, end);
+        }
+    }
+}
+
+// Calls f(kh, oh) for every output row oh whose tap row kh is inside the input.
+template <class G, class F>
+inline void for_each_row_tap(F&& f) noexcept {
+    using R = typename G::row_axis;
+    for (std::size_t kh = 0; kh < G::kernel_rows; ++kh)
+        for (std::size_t oh = R::first_output(kh); oh < R::end_output(kh); ++oh) f(kh, oh);
+}
+
+}  // namespace detail
+
+// y = conv(x, w) + bias, before the activation; bias may be null (zeros).
+template <class T, class G>
+inline void conv_forward(const T* w, const T* bias, const T* x, T* y) noexcept {
+    constexpr std::size_t F = G::filters, C = G::channels, Cg = G::group_channels, Fg = G::group_filters;
+    for (std::size_t p = 0; p < G::out_rows * G::out_cols; ++p) {
+        if (bias != nullptr) std::copy_n(bias, F, y + p * F);
+        else std::fill_n(y + p * F, F, T(0));
+    }
+    detail::for_each_row_tap<G>([&](std::size_t kh, std::size_t oh) {
+        const T* x_row = x + G::input_row(oh, kh) * G::cols * C;
+        const T* w_row = w + kh * G::kernel_cols * G::tap_size;
+        T* y_row = y + oh * G::out_cols * F;
+        if constexpr (G::folds_row) {
+            constexpr std::size_t b = G::interior_begin;
+            gemm_accumulate<T, F>(G::interior_end - b, G::kernel_cols * C, x_row + G::input_col(b, 0) * C,
+                                  G::column_step, 1, w_row, F, y_row + b * F, F);
+        }
+        detail::for_each_edge_tap<G>([&](std::size_t kw, std::size_t begin, std::size_t end) {
+            if (begin >= end) return;
+            for (std::size_t g = 0; g < G::groups; ++g)
+                gemm_accumulate<T, Fg>(end - begin, Cg, x_row + G::input_col(begin, kw) * C + g * Cg,
+                                       G::column_step, 1, w_row + kw * G::tap_size + g * Fg, F,
+                                       y_row + begin * F + g * Fg, F);
+        });
+    });
+}
+
+// dw += dL/dW for one sample: per tap, x's pixels transposed (read through
+// strides) times dz.
+template <class T, class G>
+inline void conv_kernel_gradient(const T* x, const T* dz, T* dw) noexcept {
+    constexpr std::size_t F = G::filters, C = G::channels, Cg = G::group_channels, Fg = G::group_filters;
+    detail::for_each_row_tap<G>([&](std::size_t kh, std::size_t oh) {
+        const T* x_row = x + G::input_row(oh, kh) * G::cols * C;
+        const T* dz_row = dz + oh * G::out_cols * F;
+        T* dw_row = dw + kh * G::kernel_cols * G::tap_size;
+        if constexpr (G::folds_row) {
+            constexpr std::size_t b = G::interior_begin;
+            gemm_accumulate<T, F>(G::kernel_cols * C, G::interior_end - b, x_row + G::input_col(b, 0) * C, 1,
+                                  G::column_step, dz_row + b * F, F, dw_row, F);
+        }
+        detail::for_each_edge_tap<G>([&](std::size_t kw, std::size_t begin, std::size_t end) {
+            if (begin >= end) return;
+            for (std::size_t g = 0; g < G::groups; ++g)
+                gemm_accumulate<T, Fg>(Cg, end - begin, x_row + G::input_col(begin, kw) * C + g * Cg, 1,
+                                       G::column_step, dz_row + begin * F + g * Fg, F,
+                                       dw_row + kw * G::tap_size + g * Fg, F);
+        });
+    });
+}
+
+// dx = dL/dx for one sample (overwritten): each output's dz scattered back
+// through every tap that reached the input, dx(ih, iw, c) += dz . W(tap, c, :).
+template <class T, class G>
+inline void conv_input_gradient(const T* w, const T* dz, T* dx) noexcept {
+    constexpr std::size_t F = G::filters, C = G::channels, Cg = G::group_channels, Fg = G::group_filters;
+    using Col = typename G::col_axis;
+    std::fill_n(dx, G::input_size, T(0));
+    detail::for_each_row_tap<G>([&](std::size_t kh, std::size_t oh) {
+        T* dx_row = dx + G::input_row(oh, kh) * G::cols * C;
+        const T* dz_row = dz + oh * G::out_cols * F;
+        for (std::size_t kw = 0; kw < G::kernel_cols; ++kw) {
+            const T* w_tap = w + (kh * G::kernel_cols + kw) * G::tap_size;
+            for (std::size_t ow = Col::first_output(kw); ow < Col::end_output(kw); ++ow) {
+                T* __restrict dx_pixel = dx_row + G::input_col(ow, kw) * C;
+                const T* __restrict dz_pixel = dz_row + ow * F;
+                for (std::size_t g = 0; g < G::groups; ++g)
+                    for (std::size_t c = 0; c < Cg; ++c) {
+                        const T* __restrict w_c = w_tap + c * F + g * Fg;
+                        T sum = 0;
+                        for (std::size_t f = 0; f < Fg; ++f) sum += dz_pixel[g * Fg + f] * w_c[f];
+                        dx_pixel[g * Cg + c] += sum;
+                    }
+            }
+        }
+    });
+}
+
+}  // namespace ctnn::kernels
