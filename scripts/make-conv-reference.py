@@ -538,7 +538,8 @@ def write_trajectory(lines):
     keras = keras_adam(initial, grads)
     worst = max(abs(a - b) for wk, wt in zip(keras, weights) for a, b in zip(wk, wt))
     assert worst < 2e-10, worst
-    lines.append("# Keras' Adam (epsilon on sqrt(v)) on the same gradients differs from torch's by at most %.3g" % worst)
+    lines.append("# Keras' Adam (epsilon on sqrt(v)) on the same gradients differs from torch's by at most %.3g"
+                 % worst)
     lines.append("model %s" % CNN_MODEL)
     lines.append("rows %d batch %d steps %d" % (CNN_ROWS, CNN_BATCH, CNN_STEPS))
     for n in range(CNN_ROWS):

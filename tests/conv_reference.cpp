@@ -68,7 +68,8 @@ using Cases = std::tuple<
     Case<ctnn::Conv1D<4, 3, ctnn::Linear>, ctnn::Input<9, 3>>,
     Case<ctnn::Conv1D<5, 3, ctnn::ReLU, ctnn::Conv{.padding = ctnn::Padding::same}>, ctnn::Input<9, 3>>,
     Case<ctnn::Conv1D<4, 4, ctnn::Linear, ctnn::Conv{.padding = ctnn::Padding::same}>, ctnn::Input<7, 3>>,
-    Case<ctnn::Conv1D<4, 3, ctnn::Tanh, ctnn::Conv{.padding = ctnn::Padding::causal, .dilation_rate = 2}>, ctnn::Input<9, 3>>,
+    Case<ctnn::Conv1D<4, 3, ctnn::Tanh, ctnn::Conv{.padding = ctnn::Padding::causal, .dilation_rate = 2}>,
+         ctnn::Input<9, 3>>,
     Case<ctnn::Conv1D<3, 3, ctnn::Linear, ctnn::Conv{.padding = ctnn::Padding::causal}>, ctnn::Input<8, 5>>,
     Case<ctnn::Conv1D<3, 2, ctnn::Tanh, ctnn::Conv{.strides = 2, .padding = ctnn::Padding::causal}>, ctnn::Input<9, 5>>,
     Case<ctnn::Conv1D<4, 3, ctnn::Linear, ctnn::Conv{.strides = 2}>, ctnn::Input<11, 3>>,
@@ -76,7 +77,8 @@ using Cases = std::tuple<
     Case<ctnn::Conv1D<7, 4, ctnn::Linear, ctnn::Conv{.strides = 3}>, ctnn::Input<13, 5>>,
     Case<ctnn::Conv1D<7, 3, ctnn::ReLU, ctnn::Conv{.strides = 3, .padding = ctnn::Padding::same}>, ctnn::Input<11, 5>>,
     Case<ctnn::Conv1D<3, 3, ctnn::Linear, ctnn::Conv{.dilation_rate = 2}>, ctnn::Input<11, 7>>,
-    Case<ctnn::Conv1D<3, 3, ctnn::Tanh, ctnn::Conv{.padding = ctnn::Padding::same, .dilation_rate = 3}>, ctnn::Input<10, 7>>,
+    Case<ctnn::Conv1D<3, 3, ctnn::Tanh, ctnn::Conv{.padding = ctnn::Padding::same, .dilation_rate = 3}>,
+         ctnn::Input<10, 7>>,
     Case<ctnn::Conv1D<4, 3, ctnn::Linear, ctnn::Conv{.groups = 2}>, ctnn::Input<9, 6>>,
     Case<ctnn::Conv1D<6, 3, ctnn::Tanh, ctnn::Conv{.padding = ctnn::Padding::same, .groups = 3}>, ctnn::Input<8, 3>>,
     Case<ctnn::Conv1D<5, 3, ctnn::ReLU, ctnn::Conv{.use_bias = false}>, ctnn::Input<9, 3>>,
@@ -85,19 +87,27 @@ using Cases = std::tuple<
     Case<ctnn::Conv2D<5, 3, 3, ctnn::ReLU, ctnn::Conv{.padding = ctnn::Padding::same}>, ctnn::Input<5, 6, 3>>,
     Case<ctnn::Conv2D<4, 2, 3, ctnn::Tanh, ctnn::Conv{.padding = ctnn::Padding::same}>, ctnn::Input<5, 5, 5>>,
     Case<ctnn::Conv2D<4, 3, 3, ctnn::Linear, ctnn::Conv{.strides = {2, 1}}>, ctnn::Input<7, 6, 3>>,
-    Case<ctnn::Conv2D<4, 3, 2, ctnn::Tanh, ctnn::Conv{.strides = {2, 1}, .padding = ctnn::Padding::same}>, ctnn::Input<7, 6, 3>>,
+    Case<ctnn::Conv2D<4, 3, 2, ctnn::Tanh, ctnn::Conv{.strides = {2, 1}, .padding = ctnn::Padding::same}>,
+         ctnn::Input<7, 6, 3>>,
     Case<ctnn::Conv2D<3, 3, 3, ctnn::Linear, ctnn::Conv{.strides = 2}>, ctnn::Input<7, 8, 5>>,
-    Case<ctnn::Conv2D<3, 3, 3, ctnn::ReLU, ctnn::Conv{.strides = 2, .padding = ctnn::Padding::same}>, ctnn::Input<8, 7, 5>>,
+    Case<ctnn::Conv2D<3, 3, 3, ctnn::ReLU, ctnn::Conv{.strides = 2, .padding = ctnn::Padding::same}>,
+         ctnn::Input<8, 7, 5>>,
     Case<ctnn::Conv2D<3, 2, 3, ctnn::Linear, ctnn::Conv{.dilation_rate = {1, 2}}>, ctnn::Input<6, 8, 3>>,
-    Case<ctnn::Conv2D<3, 3, 3, ctnn::Tanh, ctnn::Conv{.padding = ctnn::Padding::same, .dilation_rate = 2}>, ctnn::Input<7, 7, 3>>,
+    Case<ctnn::Conv2D<3, 3, 3, ctnn::Tanh, ctnn::Conv{.padding = ctnn::Padding::same, .dilation_rate = 2}>,
+         ctnn::Input<7, 7, 3>>,
     Case<ctnn::Conv2D<4, 3, 3, ctnn::Linear, ctnn::Conv{.groups = 2}>, ctnn::Input<6, 6, 6>>,
-    Case<ctnn::Conv2D<6, 3, 3, ctnn::Tanh, ctnn::Conv{.padding = ctnn::Padding::same, .groups = 3, .use_bias = false}>, ctnn::Input<5, 5, 3>>,
+    Case<ctnn::Conv2D<6, 3, 3, ctnn::Tanh, ctnn::Conv{.padding = ctnn::Padding::same, .groups = 3, .use_bias = false}>,
+         ctnn::Input<5, 5, 3>>,
     Case<ctnn::DepthwiseConv2D<3, 3, ctnn::Linear>, ctnn::Input<6, 7, 3>>,
     Case<ctnn::DepthwiseConv2D<3, 3, ctnn::ReLU, ctnn::Conv{.padding = ctnn::Padding::same}>, ctnn::Input<6, 5, 5>>,
     Case<ctnn::DepthwiseConv2D<3, 3, ctnn::Tanh, ctnn::Conv{.depth_multiplier = 2}>, ctnn::Input<6, 6, 3>>,
-    Case<ctnn::DepthwiseConv2D<2, 3, ctnn::Linear, ctnn::Conv{.padding = ctnn::Padding::same, .depth_multiplier = 2}>, ctnn::Input<5, 6, 3>>,
-    Case<ctnn::DepthwiseConv2D<3, 3, ctnn::Linear, ctnn::Conv{.strides = 2, .depth_multiplier = 2}>, ctnn::Input<7, 8, 5>>,
-    Case<ctnn::DepthwiseConv2D<3, 3, ctnn::Tanh, ctnn::Conv{.strides = 2, .padding = ctnn::Padding::same, .use_bias = false}>, ctnn::Input<8, 7, 3>>,
+    Case<ctnn::DepthwiseConv2D<2, 3, ctnn::Linear, ctnn::Conv{.padding = ctnn::Padding::same, .depth_multiplier = 2}>,
+         ctnn::Input<5, 6, 3>>,
+    Case<ctnn::DepthwiseConv2D<3, 3, ctnn::Linear, ctnn::Conv{.strides = 2, .depth_multiplier = 2}>,
+         ctnn::Input<7, 8, 5>>,
+    Case<ctnn::DepthwiseConv2D<3, 3, ctnn::Tanh,
+              ctnn::Conv{.strides = 2, .padding = ctnn::Padding::same, .use_bias = false}>,
+         ctnn::Input<8, 7, 3>>,
     Case<ctnn::MaxPooling1D<2>, ctnn::Input<9, 3>>,
     Case<ctnn::MaxPooling1D<3, ctnn::Pooling{.strides = 1}>, ctnn::Input<9, 5>>,
     Case<ctnn::MaxPooling1D<2, ctnn::Pooling{.padding = ctnn::Padding::same}>, ctnn::Input<9, 3>>,
@@ -116,8 +126,10 @@ using Cases = std::tuple<
     Case<ctnn::AveragePooling2D<2, 2>, ctnn::Input<7, 7, 3>>,
     Case<ctnn::AveragePooling2D<3, 3, ctnn::Pooling{.strides = 1}>, ctnn::Input<6, 7, 3>>,
     Case<ctnn::AveragePooling2D<2, 2, ctnn::Pooling{.padding = ctnn::Padding::same}>, ctnn::Input<7, 5, 5>>,
-    Case<ctnn::AveragePooling2D<3, 2, ctnn::Pooling{.strides = 2, .padding = ctnn::Padding::same}>, ctnn::Input<8, 7, 3>>,
-    Case<ctnn::AveragePooling2D<3, 3, ctnn::Pooling{.strides = 1, .padding = ctnn::Padding::same}>, ctnn::Input<5, 6, 7>>,
+    Case<ctnn::AveragePooling2D<3, 2, ctnn::Pooling{.strides = 2, .padding = ctnn::Padding::same}>,
+         ctnn::Input<8, 7, 3>>,
+    Case<ctnn::AveragePooling2D<3, 3, ctnn::Pooling{.strides = 1, .padding = ctnn::Padding::same}>,
+         ctnn::Input<5, 6, 7>>,
     Case<ctnn::GlobalAveragePooling1D, ctnn::Input<9, 5>>,
     Case<ctnn::GlobalMaxPooling1D, ctnn::Input<9, 5>>,
     Case<ctnn::GlobalAveragePooling2D, ctnn::Input<5, 6, 7>>,
@@ -233,6 +245,12 @@ struct Worst {
     double y = 0, dx = 0, dw = 0;
 };
 
+// (doctest prints a const char* as a pointer: messages use std::string.)
+template <class T>
+std::string scalar_name() {
+    return std::is_same_v<T, double> ? "double" : "float";
+}
+
 // Compares got[0, want.size()) with want; fails (at most 4 messages) naming what and where.
 template <class T>
 double compare(std::string_view name, const char* what, const T* got, const std::vector<double>& want,
@@ -243,10 +261,11 @@ double compare(std::string_view name, const char* what, const T* got, const std:
         const double e = scaled_error(double(got[i]), scale * want[i]);
         worst = std::max(worst, e);
         if (e > layer_tolerance<T> && bad++ < 4)
-            FAIL_CHECK(name << " (" << (std::is_same_v<T, double> ? "double" : "float") << "): " << what << "[" << i
+            FAIL_CHECK(std::string(name) << " (" << scalar_name<T>() << "): " << std::string(what) << "[" << i
                             << "] is " << got[i] << ", PyTorch " << scale * want[i] << ", scaled error " << e);
     }
-    CHECK_MESSAGE(bad == 0, name << ": " << bad << " values of " << what << " beyond tolerance");
+    CHECK_MESSAGE(bad == 0, std::string(name) << " (" << scalar_name<T>() << "): " << bad << " values of "
+                                              << std::string(what) << " beyond tolerance");
     return worst;
 }
 
@@ -401,8 +420,9 @@ TEST_CASE_TEMPLATE("conv reference: a CNN trained by Adam + binary cross-entropy
 
         const double e_loss = relative_error(loss, ref.loss);
         worst_loss = std::max(worst_loss, e_loss);
-        CHECK_MESSAGE(e_loss <= TrajectoryTolerance<T>::loss,
-                      "step " << s + 1 << ": loss " << loss << ", PyTorch " << ref.loss << ", relative error " << e_loss);
+        CHECK_MESSAGE(e_loss <= TrajectoryTolerance<T>::loss, scalar_name<T>() << " CNN step " << s + 1 << ": loss "
+                                                                               << loss << ", PyTorch " << ref.loss
+                                                                               << ", relative error " << e_loss);
         std::size_t bad_gradient = 0, bad_weights = 0;
         for (std::size_t k = 0; k < P; ++k) {
             const double e_g = scaled_error(double(grad[k]), ref.gradient[k]);
@@ -410,19 +430,22 @@ TEST_CASE_TEMPLATE("conv reference: a CNN trained by Adam + binary cross-entropy
             worst_gradient = std::max(worst_gradient, e_g);
             worst_weights = std::max(worst_weights, e_w);
             if (e_g > TrajectoryTolerance<T>::gradient && bad_gradient++ < 4)
-                FAIL_CHECK("step " << s + 1 << ": gradient of parameter " << k << " is " << grad[k] << ", PyTorch "
-                                   << ref.gradient[k] << ", scaled error " << e_g);
+                FAIL_CHECK(scalar_name<T>() << " CNN step " << s + 1 << ": gradient of parameter " << k << " is "
+                                            << grad[k] << ", PyTorch " << ref.gradient[k] << ", scaled error " << e_g);
             if (e_w > TrajectoryTolerance<T>::weights && bad_weights++ < 4)
-                FAIL_CHECK("step " << s + 1 << ": parameter " << k << " after the step is " << model.parameters()[k]
-                                   << ", PyTorch " << ref.weights[k] << ", scaled error " << e_w);
+                FAIL_CHECK(scalar_name<T>() << " CNN step " << s + 1 << ": parameter " << k << " after the step is "
+                                            << model.parameters()[k] << ", PyTorch " << ref.weights[k]
+                                            << ", scaled error " << e_w);
         }
-        CHECK_MESSAGE(bad_gradient == 0, "step " << s + 1 << ": " << bad_gradient << " gradient elements beyond tolerance");
-        CHECK_MESSAGE(bad_weights == 0, "step " << s + 1 << ": " << bad_weights << " parameters beyond tolerance");
+        CHECK_MESSAGE(bad_gradient == 0, scalar_name<T>() << " CNN step " << s + 1 << ": " << bad_gradient
+                                                          << " gradient elements beyond tolerance");
+        CHECK_MESSAGE(bad_weights == 0, scalar_name<T>() << " CNN step " << s + 1 << ": " << bad_weights
+                                                         << " parameters beyond tolerance");
     }
     if (report())
-        std::printf("[conv reference] %s kernels, %-6s CNN adam_bce max error: loss %.3g, gradient %.3g, parameters %.3g\n",
-                    kernel_kind(), std::is_same_v<T, double> ? "double" : "float", worst_loss, worst_gradient,
-                    worst_weights);
+        std::printf("[conv reference] %s kernels, %-6s CNN adam_bce max error: loss %.3g, gradient %.3g, "
+                    "parameters %.3g\n",
+                    kernel_kind(), scalar_name<T>().c_str(), worst_loss, worst_gradient, worst_weights);
 }
 
 }  // namespace
