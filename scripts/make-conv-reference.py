@@ -38,18 +38,20 @@ builds on the right):
   - use_bias = false: no bias in the block, torch's bias None.
   - Padding 'same' as TensorFlow: per axis, total = max((out - 1) s + d (K - 1)
     + 1 - L, 0) with out = ceil(L / s), the smaller half (total // 2) before,
-    applied with F.pad before a padding-free torch op (torch's padding='same'
-    puts the larger half first... in any case it rejects strides, so it is not
-    used). The script asserts that some case has an odd total, and that the
+    applied with F.pad before a padding-free torch op (torch's own
+    padding='same' rejects strides above 1 and need not split as TensorFlow,
+    so it is not used). The script asserts that some case has an odd total, and that the
     other split would change that case's output.
   - Padding 'causal' (Conv1D): d (K - 1) zeros before, none after.
   - Activation after the convolution (identity, torch.relu, torch.tanh); dy is
     the gradient of the activated output.
-  - MaxPooling 'same': padded with -inf (a max never picks padding).
+  - MaxPooling 'same': padded with -inf (a max never picks padding); the
+    script asserts that zeros would change some case.
   - AveragePooling 'same': divides by the entries inside the input, as Keras
     (TensorFlow), unlike torch's count_include_pad=True: computed as
     sum-pool / count-pool, both avg_pool on zero-padded tensors (x and ones)
-    times the window size. 'valid': plain avg_pool. Pooling strides 0 (the
+    times the window size (the script asserts that counting the padding would
+    change every 'same' case). 'valid': plain avg_pool. Pooling strides 0 (the
     default, not spelled) is the pool size.
   - Global poolings: mean / max over the steps (rows and cols) per channel.
 Gradients are torch.autograd's of L = sum(dy * y) with respect to x and the
@@ -311,9 +313,10 @@ def conv_parameters(kernel_shape, bias_count, use_bias):
     return kernel, bias
 
 
-def run_case(case, swap=False):
-    """(output shape, y, the tensors whose gradients are dparams in order, a function of x giving y
-    channels last flat). swap: the other 'same' split."""
+def run_case(case, swap=False, torch_padding=False):
+    """(x, y channels last flat, the parameter tensors in Keras layout, the output shape).
+    swap: the other 'same' split; torch_padding: pool over zeros as torch's defaults would
+    (max over zero padding, average counting the padding), to show the cases tell them apart."""
     kind = case[0]
     shape = case[-1]
     spatial = shape[:-1]
@@ -364,7 +367,9 @@ def run_case(case, swap=False):
         def forward(x):
             t = to_channels_first(x, shape)
             if kind_op == "max":
-                return maxp(pad_spatial(t, pads, value=-math.inf), pool, stride)
+                return maxp(pad_spatial(t, pads, value=0.0 if torch_padding else -math.inf), pool, stride)
+            if torch_padding:
+                return avgp(pad_spatial(t, pads), pool, stride)
             if padding == "valid":
                 return avgp(t, pool, stride)
             total = avgp(pad_spatial(t, pads), pool, stride) * size
@@ -417,6 +422,7 @@ def check_output_shape(case, out_shape):
 
 def write_cases(lines):
     odd_split_seen = False
+    wrong_padding_seen = {"max": 0, "avg": 0}
     for case in CASES:
         x, y, params, out_shape = run_case(case)
         check_output_shape(case, out_shape)
@@ -433,6 +439,10 @@ def write_cases(lines):
             _, y_swapped, _, _ = run_case(case, swap=True)
             if (y_swapped - y).abs().max().item() > 1e-3:
                 odd_split_seen = True
+        if case[0] == "pool" and case[4] == "same":
+            _, y_wrong, _, _ = run_case(case, torch_padding=True)
+            if (y_wrong - y).abs().max().item() > 1e-3:
+                wrong_padding_seen[case[1]] += 1
         if case[0] == "pool" and case[1] == "max":
             # no ties: every window's maximum is unique (the inputs are all different)
             assert len(set(x.tolist())) == x.numel()
@@ -444,6 +454,10 @@ def write_cases(lines):
         lines.append("dx %s" % fmt(dx.tolist()))
         lines.append(("dw %s" % fmt(dw)).rstrip())
     assert odd_split_seen, "no case tells TensorFlow's 'same' split from the other one"
+    # Every 'same' average pooling tells Keras' divisor from torch's count_include_pad=True, and
+    # some 'same' max pooling tells -inf padding from zeros (a window of negative values at an edge).
+    same_averages = sum(1 for c in CASES if c[0] == "pool" and c[1] == "avg" and c[4] == "same")
+    assert wrong_padding_seen["avg"] == same_averages and wrong_padding_seen["max"] > 0, wrong_padding_seen
 
 
 # ---- the CNN trajectory ------------------------------------------------------------
