@@ -20,6 +20,8 @@
 //   and the scalar kernels, so each is checked against the same double model);
 // - lanes against one sample: a batch run in lane order gives each sample's
 //   single-sample outputs;
+// - workspace: the single-sample pass in a caller's Model::Workspace gives
+//   the stack path's outputs;
 // - determinism: a seed gives bit-identical weights, and a training pass with
 //   the same generator a bit-identical gradient (in double);
 // - persistence: save/load restores both blocks bit for bit and the outputs,
@@ -139,9 +141,13 @@ void conforms() {
     std::vector<std::array<float, Out>> yf(xs.size());
     d.predict(xs, yd);
     f.predict(xf, yf);
+    static typename D::Workspace workspace_d;
+    static typename F::Workspace workspace_f;
     for (std::size_t r = 0; r < xs.size(); ++r) {
         const auto one_d = d(xs[r]);
         const auto one_f = f(xf[r]);
+        CHECK(d(xs[r], workspace_d) == one_d);  // the same function, so the same values
+        CHECK(f(xf[r], workspace_f) == one_f);
         for (std::size_t j = 0; j < Out; ++j) {
             CAPTURE(r);
             CAPTURE(j);
