@@ -1,10 +1,12 @@
 // The layer conformance test: what every layer promises (core/layer.hpp), checked
-// the same way for each layer on a vector and on a (steps, channels) input.
-// Adding a layer is one header and one CTNN_CONFORMS line at the bottom.
+// the same way for each layer on inputs of any shape: a vector, (steps,
+// channels), (rows, cols, channels). Adding a layer is one header and one
+// CTNN_CONFORMS line at the bottom.
 //
-// Each case puts the layer L between a Dense<C, C, Tanh> (so L's input
-// gradient is checked through that Dense's parameters) and a Flatten and a
-// Dense<N, 2, Sigmoid>, and checks:
+// Each case puts the layer L between a Dense<C, C, Tanh> on the input's last
+// axis (C wide, on each row for any rank; so L's input gradient is checked
+// through that Dense's parameters) and a Flatten and a Dense<N, 2, Sigmoid>,
+// and checks:
 // - spelling: L::name is L as written in the CTNN_CONFORMS line (the C++
 //   spelling that files and exported headers carry);
 // - gradients: finite differences in double of the whole model's batch loss,
@@ -18,6 +20,8 @@
 //   and the scalar kernels, so each is checked against the same double model);
 // - lanes against one sample: a batch run in lane order gives each sample's
 //   single-sample outputs;
+// - workspace: the single-sample pass in a caller's Model::Workspace gives
+//   the stack path's outputs;
 // - determinism: a seed gives bit-identical weights, and a training pass with
 //   the same generator a bit-identical gradient (in double);
 // - persistence: save/load restores both blocks bit for bit and the outputs,
@@ -41,15 +45,23 @@ using namespace ctnn;
 
 namespace {
 
-template <std::size_t Rows, std::size_t C>
-using input_for = std::conditional_t<Rows == 0, Input<C>, Input<Rows, C>>;
+// The shape of an Input<D...>, and so the width C of its last axis.
+template <class In>
+struct shape_of_input;
+template <std::size_t... D>
+struct shape_of_input<Input<D...>> {
+    using type = Shape<D...>;
+};
+template <class In>
+constexpr std::size_t last_axis = shape_of_input<In>::type::channels;
 
-template <class T, std::size_t Rows, std::size_t C, class L>
-using front_of = BasicSequential<T, input_for<Rows, C>, Dense<C, C, Tanh>, L>;
+template <class T, class In, class L>
+using front_of = BasicSequential<T, In, Dense<last_axis<In>, last_axis<In>, Tanh>, L>;
 
-template <class T, std::size_t Rows, std::size_t C, class L>
-using model_for = BasicSequential<T, input_for<Rows, C>, Dense<C, C, Tanh>, L, Flatten,
-                                  Dense<front_of<double, Rows, C, L>::output_size, 2, Sigmoid>>;
+template <class T, class In, class L>
+using model_for =
+    BasicSequential<T, In, Dense<last_axis<In>, last_axis<In>, Tanh>, L, Flatten,
+                    Dense<front_of<double, In, L>::output_size, 2, Sigmoid>>;
 
 // Weights in [-0.8, 0.8], state in [0.5, 1.5] (positive: variances).
 template <class Model>
@@ -102,10 +114,10 @@ void exact_buffers() {
     for (std::size_t k = 0; k < n * B::input_size; ++k) CHECK(std::isfinite(double(dx[k])));
 }
 
-template <std::size_t Rows, std::size_t C, class L>
+template <class InputShape, class L>
 void conforms() {
-    using D = model_for<double, Rows, C, L>;
-    using F = model_for<float, Rows, C, L>;
+    using D = model_for<double, InputShape, L>;
+    using F = model_for<float, InputShape, L>;
     constexpr std::size_t In = D::input_size, Out = D::output_size;
 
     // Gradients, in double.
@@ -129,9 +141,13 @@ void conforms() {
     std::vector<std::array<float, Out>> yf(xs.size());
     d.predict(xs, yd);
     f.predict(xf, yf);
+    static typename D::Workspace workspace_d;
+    static typename F::Workspace workspace_f;
     for (std::size_t r = 0; r < xs.size(); ++r) {
         const auto one_d = d(xs[r]);
         const auto one_f = f(xf[r]);
+        CHECK(d(xs[r], workspace_d) == one_d);  // the same function, so the same values
+        CHECK(f(xf[r], workspace_f) == one_f);
         for (std::size_t j = 0; j < Out; ++j) {
             CAPTURE(r);
             CAPTURE(j);
@@ -172,26 +188,31 @@ void conforms() {
 
 }  // namespace
 
-// One line per layer and input: CTNN_CONFORMS(rows, channels, layer), rows 0
-// for a vector of `channels` values. The layer is spelled as its name spells it.
-#define CTNN_CONFORMS(ROWS, CHANNELS, ...)                                                  \
-    TEST_CASE("conformance: " #__VA_ARGS__ " on " #ROWS " x " #CHANNELS) {                   \
+// One line per layer and input shape: CTNN_CONFORMS((dims...), layer), the
+// sample's shape as Input<dims...> spells it: (5) a vector, (4, 3) steps and
+// channels, (4, 5, 3) rows, columns and channels. The layer is spelled as its
+// name spells it.
+#define CTNN_CONFORMS_DIMS(...) __VA_ARGS__
+#define CTNN_CONFORMS(SHAPE, ...)                                                           \
+    TEST_CASE("conformance: " #__VA_ARGS__ " on " #SHAPE) {                                  \
         static_assert(__VA_ARGS__::name.view() == #__VA_ARGS__, "the layer spells itself"); \
-        conforms<ROWS, CHANNELS, __VA_ARGS__>();                                            \
+        conforms<ctnn::Input<CTNN_CONFORMS_DIMS SHAPE>, __VA_ARGS__>();                      \
     }
 
-CTNN_CONFORMS(0, 3, ctnn::Dense<3, 5, ctnn::ReLU>)
-CTNN_CONFORMS(4, 3, ctnn::Dense<3, 5, ctnn::ReLU>)
-CTNN_CONFORMS(0, 5, ctnn::Activation<ctnn::Tanh>)
-CTNN_CONFORMS(4, 3, ctnn::Activation<ctnn::Softmax>)
-CTNN_CONFORMS(0, 5, ctnn::Dropout<0.25f>)
-CTNN_CONFORMS(4, 3, ctnn::Dropout<0.25f>)
-CTNN_CONFORMS(0, 5, ctnn::BatchNormalization)
-CTNN_CONFORMS(4, 3, ctnn::BatchNormalization)
-CTNN_CONFORMS(0, 5, ctnn::Normalization)
-CTNN_CONFORMS(4, 3, ctnn::Normalization)
-CTNN_CONFORMS(4, 3, ctnn::Flatten)
-CTNN_CONFORMS(4, 3, ctnn::Reshape<6, 2>)
-CTNN_CONFORMS(4, 3, ctnn::Dense<3, 5, ctnn::ELU::with<0.5f>, ctnn::DenseOptions{.use_bias = false}>)
-CTNN_CONFORMS(4, 3, ctnn::BatchNormalization::with<ctnn::BatchNorm{.momentum = 0.9f, .center = false}>)
-CTNN_CONFORMS(0, 5, ctnn::Activation<ctnn::LeakyReLU::with<0.3f>>)
+CTNN_CONFORMS((3), ctnn::Dense<3, 5, ctnn::ReLU>)
+CTNN_CONFORMS((4, 3), ctnn::Dense<3, 5, ctnn::ReLU>)
+CTNN_CONFORMS((4, 5, 3), ctnn::Dense<3, 5, ctnn::ReLU>)
+CTNN_CONFORMS((5), ctnn::Activation<ctnn::Tanh>)
+CTNN_CONFORMS((4, 3), ctnn::Activation<ctnn::Softmax>)
+CTNN_CONFORMS((5), ctnn::Dropout<0.25f>)
+CTNN_CONFORMS((4, 3), ctnn::Dropout<0.25f>)
+CTNN_CONFORMS((5), ctnn::BatchNormalization)
+CTNN_CONFORMS((4, 3), ctnn::BatchNormalization)
+CTNN_CONFORMS((5), ctnn::Normalization)
+CTNN_CONFORMS((4, 3), ctnn::Normalization)
+CTNN_CONFORMS((4, 3), ctnn::Flatten)
+CTNN_CONFORMS((4, 5, 3), ctnn::Flatten)
+CTNN_CONFORMS((4, 3), ctnn::Reshape<6, 2>)
+CTNN_CONFORMS((4, 3), ctnn::Dense<3, 5, ctnn::ELU::with<0.5f>, ctnn::DenseOptions{.use_bias = false}>)
+CTNN_CONFORMS((4, 3), ctnn::BatchNormalization::with<ctnn::BatchNorm{.momentum = 0.9f, .center = false}>)
+CTNN_CONFORMS((5), ctnn::Activation<ctnn::LeakyReLU::with<0.3f>>)

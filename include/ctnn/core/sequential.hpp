@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
+#include <new>
 #include <span>
 #include <utility>
 
@@ -232,13 +234,62 @@ public:
     }
 
     // ---- inference -----------------------------------------------------------
+    // The activations of one single-sample inference: inference_buffer_count
+    // buffers (2, or 1 for two layers, 0 for one) of inference_buffer_size
+    // values, the widest layer output before the last, padded for the kernels.
+    static constexpr std::size_t inference_buffer_size = [] {
+        std::size_t widest = 1;
+        for (std::size_t i = 1; i + 1 < shapes::sizes.size(); ++i) widest = std::max(widest, shapes::sizes[i]);
+        return kernels::padded_size<T>(widest);
+    }();
+    static constexpr std::size_t inference_buffer_count = layer_count > 2 ? 2 : layer_count - 1;
+
+    // The bytes one single-sample inference (operator(), predict, step) works
+    // in: the padded output buffer the last layer writes, then the
+    // inference_buffer_count ping-pong buffers, each starting on
+    // simd::block_alignment<T>, plus block_alignment - 1 bytes of slack so
+    // that a std::span<std::byte, workspace_bytes> at any address holds them
+    // once aligned. By default they are on the stack; a caller whose stack
+    // is too small for them (a CNN's tens of KB of activations on a
+    // microcontroller) passes a Workspace, or bytes of its own, instead.
+    static constexpr std::size_t workspace_values =
+        kernels::padded_size<T>(output_size) + inference_buffer_count * inference_buffer_size;
+    static constexpr std::size_t workspace_bytes = workspace_values * sizeof(T) + simd::block_alignment<T> - 1;
+
+    // A caller-owned workspace, e.g. in a static arena:
+    // `static Model::Workspace arena; auto y = model(x, arena);`. Its contents
+    // between calls mean nothing; one workspace serves one call at a time.
+    struct Workspace {
+        alignas(simd::block_alignment<T>) std::byte bytes[workspace_bytes];
+    };
+
     [[nodiscard]] std::array<T, output_size> operator()(std::span<const T, input_size> x) const noexcept {
-        alignas(simd::block_alignment<T>) T out[kernels::padded_size<T>(output_size)];
-        forward_sample(*this, x.data(), out);
-        return first_values<output_size>(out);
+        alignas(simd::block_alignment<T>) T work[workspace_values];
+        return infer(x.data(), work);
     }
     [[nodiscard]] std::array<T, output_size> operator()(const std::array<T, input_size>& x) const noexcept {
         return (*this)(std::span<const T, input_size>(x));
+    }
+    // The same pass (the same function, so the same values to the bit) in the
+    // caller's bytes. Exactly workspace_bytes of them, so a too-small buffer
+    // does not compile (a dynamic-extent span would make it a run-time
+    // precondition in noexcept code); a larger arena passes
+    // `arena.subspan<0, Model::workspace_bytes>()`.
+    [[nodiscard]] std::array<T, output_size> operator()(std::span<const T, input_size> x,
+                                                        std::span<std::byte, workspace_bytes> workspace) const noexcept {
+        return infer(x.data(), workspace_data(workspace));
+    }
+    [[nodiscard]] std::array<T, output_size> operator()(const std::array<T, input_size>& x,
+                                                        std::span<std::byte, workspace_bytes> workspace) const noexcept {
+        return (*this)(std::span<const T, input_size>(x), workspace);
+    }
+    [[nodiscard]] std::array<T, output_size> operator()(std::span<const T, input_size> x,
+                                                        Workspace& workspace) const noexcept {
+        return (*this)(x, std::span<std::byte, workspace_bytes>(workspace.bytes));
+    }
+    [[nodiscard]] std::array<T, output_size> operator()(const std::array<T, input_size>& x,
+                                                        Workspace& workspace) const noexcept {
+        return (*this)(std::span<const T, input_size>(x), workspace);
     }
     // A braced list, array or span of another length does not compile and
     // says why (detail::model_takes_inputs), rather than zero-filling missing
@@ -269,6 +320,22 @@ public:
 
     [[nodiscard]] std::array<T, output_size> predict(std::span<const T, input_size> x) const noexcept { return (*this)(x); }
     [[nodiscard]] std::array<T, output_size> predict(const std::array<T, input_size>& x) const noexcept { return (*this)(x); }
+    [[nodiscard]] std::array<T, output_size> predict(std::span<const T, input_size> x,
+                                                     std::span<std::byte, workspace_bytes> workspace) const noexcept {
+        return (*this)(x, workspace);
+    }
+    [[nodiscard]] std::array<T, output_size> predict(const std::array<T, input_size>& x,
+                                                     std::span<std::byte, workspace_bytes> workspace) const noexcept {
+        return (*this)(x, workspace);
+    }
+    [[nodiscard]] std::array<T, output_size> predict(std::span<const T, input_size> x,
+                                                     Workspace& workspace) const noexcept {
+        return (*this)(x, workspace);
+    }
+    [[nodiscard]] std::array<T, output_size> predict(const std::array<T, input_size>& x,
+                                                     Workspace& workspace) const noexcept {
+        return (*this)(x, workspace);
+    }
     template <std::size_t N>
         requires(N == input_size)
     [[nodiscard]] std::array<T, output_size> predict(const T (&x)[N]) const noexcept {
@@ -354,15 +421,8 @@ public:
                                                        std::span<const T, step_input_size> x) const noexcept
         requires can_stream
     {
-        alignas(simd::block_alignment<T>) T out[kernels::padded_size<T>(step_output_size)];
-        run_layers(x.data(), out, [&](auto i, const T* in, T* y) {
-            using L = layer_type<i>;
-            if constexpr (StreamingLayer<L, T>)
-                L::step(parameter_data<i>(), state_data<i>(), stream_slice<i>(stream.data()), in, y);
-            else
-                L::forward(parameter_data<i>(), state_data<i>(), in, y);
-        });
-        return first_values<step_output_size>(out);
+        alignas(simd::block_alignment<T>) T work[workspace_values];
+        return step_in(stream, x.data(), work);
     }
     [[nodiscard]] std::array<T, step_output_size> step(Stream& stream,
                                                        const std::array<T, step_input_size>& x) const noexcept
@@ -370,10 +430,56 @@ public:
     {
         return step(stream, std::span<const T, step_input_size>(x));
     }
+    // A step in the caller's workspace (as operator() above).
+    [[nodiscard]] std::array<T, step_output_size> step(Stream& stream, std::span<const T, step_input_size> x,
+                                                       std::span<std::byte, workspace_bytes> workspace) const noexcept
+        requires can_stream
+    {
+        return step_in(stream, x.data(), workspace_data(workspace));
+    }
+    [[nodiscard]] std::array<T, step_output_size> step(Stream& stream, std::span<const T, step_input_size> x,
+                                                       Workspace& workspace) const noexcept
+        requires can_stream
+    {
+        return step(stream, x, std::span<std::byte, workspace_bytes>(workspace.bytes));
+    }
+    [[nodiscard]] std::array<T, step_output_size> step(Stream& stream, const std::array<T, step_input_size>& x,
+                                                       Workspace& workspace) const noexcept
+        requires can_stream
+    {
+        return step(stream, std::span<const T, step_input_size>(x), workspace);
+    }
 
 private:
     using ParameterBlock = detail::Block<T, parameter_count, detail::model_block_alignment<T>, simd::max_lanes<T> - 1>;
     using StateBlock = detail::Block<T, state_count, detail::model_block_alignment<T>, simd::max_lanes<T> - 1>;
+
+    // The workspace's values: its bytes from the first on a block_alignment
+    // boundary (at most block_alignment - 1 in, the slack workspace_bytes
+    // holds). The byte array's storage implicitly created the T objects the
+    // pass writes ([intro.object]); launder reaches them through the cast.
+    static T* workspace_data(std::span<std::byte, workspace_bytes> workspace) noexcept {
+        constexpr std::size_t A = simd::block_alignment<T>;
+        const std::size_t skip = (A - reinterpret_cast<std::uintptr_t>(workspace.data()) % A) % A;
+        return std::launder(reinterpret_cast<T*>(workspace.data() + skip));
+    }
+
+    // One single-sample inference in work (workspace_values values on
+    // block_alignment): the output buffer first, then the ping-pong buffers.
+    std::array<T, output_size> infer(const T* x, T* work) const noexcept {
+        forward_sample(*this, x, work);
+        return first_values<output_size>(work);
+    }
+    std::array<T, step_output_size> step_in(Stream& stream, const T* x, T* work) const noexcept {
+        run_layers(x, work, [&](auto i, const T* in, T* y) {
+            using L = layer_type<i>;
+            if constexpr (StreamingLayer<L, T>)
+                L::step(parameter_data<i>(), state_data<i>(), stream_slice<i>(stream.data()), in, y);
+            else
+                L::forward(parameter_data<i>(), state_data<i>(), in, y);
+        });
+        return first_values<step_output_size>(work);
+    }
 
     // The first N values of a padded output buffer, as the caller's array.
     template <std::size_t N>
@@ -449,43 +555,33 @@ private:
     // Layer i reads the buffer layer i - 1 wrote and writes the other one, so
     // two buffers of the widest hidden width serve any depth (one buffer per
     // layer gave six Dense<1024> layers 20 KB of stack); the last layer writes
-    // to out, the first reads x.
+    // the output buffer, the first reads x. The buffers are the caller's
+    // (work, see workspace_values): its stack, or a Workspace.
     friend struct detail::forward_pass_access;
-    CTNN_FORWARD_PASS static void forward_sample(const BasicSequential& m, const T* x, T* out) noexcept {
-        m.run_layers(x, out, [&](auto i, const T* in, T* y) {
+    CTNN_FORWARD_PASS static void forward_sample(const BasicSequential& m, const T* x, T* work) noexcept {
+        m.run_layers(x, work, [&](auto i, const T* in, T* y) {
             layer_type<i>::forward(m.parameter_data<i>(), m.state_data<i>(), in, y);
         });
     }
 
     // Calls run(i, in, y) for each layer i in turn through the two ping-pong
-    // buffers: in is x for the first layer, y is out for the last.
+    // buffers of work: in is x for the first layer, y is work's output buffer
+    // (its first padded_size(output_size) values) for the last.
     template <class Run>
-    void run_layers(const T* x, T* out, Run&& run) const noexcept {
+    void run_layers(const T* x, T* work, Run&& run) const noexcept {
+        constexpr std::size_t first_buffer = kernels::padded_size<T>(output_size);
         constexpr std::size_t slots = std::max<std::size_t>(inference_buffer_count, 1);
-        alignas(simd::block_alignment<T>) T buffers[slots][inference_buffer_size];  // (one unused for one layer)
         if constexpr (layers_run) detail::static_for<layer_count>([&](auto i) {
             const T* in;
             T* y;
             if constexpr (i == 0) in = x;
-            else in = buffers[(i - 1) % slots];
-            if constexpr (i + 1 == layer_count) y = out;
-            else y = buffers[i % slots];
+            else in = work + first_buffer + (i - 1) % slots * inference_buffer_size;
+            if constexpr (i + 1 == layer_count) y = work;
+            else y = work + first_buffer + i % slots * inference_buffer_size;
             run(i, in, y);
         });
     }
 
-public:
-    // The activations of one single-sample inference: inference_buffer_count
-    // buffers (2, or 1 for two layers, 0 for one) of inference_buffer_size
-    // values, the widest layer output before the last, padded for the kernels.
-    static constexpr std::size_t inference_buffer_size = [] {
-        std::size_t widest = 1;
-        for (std::size_t i = 1; i + 1 < shapes::sizes.size(); ++i) widest = std::max(widest, shapes::sizes[i]);
-        return kernels::padded_size<T>(widest);
-    }();
-    static constexpr std::size_t inference_buffer_count = layer_count > 2 ? 2 : layer_count - 1;
-
-private:
     ParameterBlock parameters_;
     [[no_unique_address]] StateBlock state_;
 };

@@ -26,15 +26,27 @@
 
 namespace ctnn::detail {
 
-// Instantiated for every fixed-shape layer after the first; compilers print
-// its name, so the numbers reach the user.
-template <std::size_t Position, std::size_t Inputs, std::size_t GivenByPreviousLayer>
+// Instantiated for a fixed-shape layer whose input width is not the width of
+// the last axis of its input (of the model's input, or of what the layer
+// before it gives); compilers print its name, so the numbers reach the user.
+template <std::size_t Position, std::size_t Inputs, std::size_t LastAxis>
 struct shape_mismatch {
-    static_assert(Inputs == GivenByPreviousLayer,
-                  "ctnn::Sequential: a layer's input width differs from the last axis of what the "
-                  "layer before it gives. shape_mismatch<position, inputs, given> names the layer (0-based) "
-                  "and both widths; make each Dense's In equal the previous layer's Out (a Dense acts on "
-                  "the last axis of a shape: to act on all its values, put a ctnn::Flatten before it).");
+    static_assert(Inputs == LastAxis,
+                  "ctnn::Sequential: a layer's input width differs from the width of the last axis of its "
+                  "input. shape_mismatch<position, inputs, last_axis> names the layer (0-based), its input "
+                  "width and the last axis' width (a vector's whole width); make each Dense's In equal the "
+                  "previous layer's Out, or the last axis of the model's Input<...>.");
+};
+
+// The same for the common case of a Dense meant for a whole (rows, ..., channels)
+// input: its In is the flattened size, but a Dense acts on the last axis
+// alone (Keras' Dense too), so it needs a Flatten before it.
+template <std::size_t Position, std::size_t Inputs, std::size_t LastAxis>
+struct dense_needs_flatten {
+    static_assert(Inputs == LastAxis,
+                  "ctnn::Sequential: a Dense acts on the last axis of its input, whose width is last_axis in "
+                  "dense_needs_flatten<position, inputs, last_axis> (position: the layer, 0-based); its "
+                  "inputs equal the flattened input's size: put a ctnn::Flatten before it.");
 };
 
 // Instantiated for a layer that applies a vector activation (Softmax) to a
@@ -164,14 +176,18 @@ struct layer_shapes {
     static constexpr std::size_t first_sized = first_sized_layer<Layers...>();
 
     // The report for layer I, as a type tag (check_passed when it is fine):
-    // the last axis of its input against a fixed-shape layer's input width; a
+    // the last axis of its input against a fixed-shape layer's input width
+    // (dense_needs_flatten when the width is the whole input's size); a
     // shape-seeing layer that opens a model without Input; a shape-seeing
     // layer's own rule (`accepts<In>`, reported by its `check<I, In>`); a
     // vector activation (Softmax) over a last axis of one value.
     template <std::size_t I>
     static constexpr auto report_of() noexcept {
         using L = layer<I>;
-        if constexpr (stated_input_size<L>() != 0 && stated_input_size<L>() != shape<I>::channels)
+        if constexpr (stated_input_size<L>() != 0 && stated_input_size<L>() != shape<I>::channels &&
+                      shape<I>::rank > 1 && stated_input_size<L>() == shape<I>::size)
+            return std::type_identity<dense_needs_flatten<I, stated_input_size<L>(), shape<I>::channels>>{};
+        else if constexpr (stated_input_size<L>() != 0 && stated_input_size<L>() != shape<I>::channels)
             return std::type_identity<shape_mismatch<I, stated_input_size<L>(), shape<I>::channels>>{};
         else if constexpr (ShapedLayer<L> && !has_input && I == first_sized)
             return std::type_identity<first_layer_needs_input<I>>{};
