@@ -11,7 +11,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <new>
 #include <span>
 #include <utility>
 
@@ -265,7 +264,8 @@ public:
 
     [[nodiscard]] std::array<T, output_size> operator()(std::span<const T, input_size> x) const noexcept {
         alignas(simd::block_alignment<T>) T work[workspace_values];
-        return infer(x.data(), work);
+        forward_sample(*this, x.data(), work);
+        return first_values<output_size>(work);
     }
     [[nodiscard]] std::array<T, output_size> operator()(const std::array<T, input_size>& x) const noexcept {
         return (*this)(std::span<const T, input_size>(x));
@@ -457,11 +457,19 @@ private:
     // The workspace's values: its bytes from the first on a block_alignment
     // boundary (at most block_alignment - 1 in, the slack workspace_bytes
     // holds). The byte array's storage implicitly created the T objects the
-    // pass writes ([intro.object]); launder reaches them through the cast.
+    // pass writes ([intro.object]); laundering reaches them through the cast.
+    // (__builtin_launder is what std::launder is in libstdc++ and libc++; the
+    // core includes no <new>, see tests/layout.sh.)
     static T* workspace_data(std::span<std::byte, workspace_bytes> workspace) noexcept {
         constexpr std::size_t A = simd::block_alignment<T>;
         const std::size_t skip = (A - reinterpret_cast<std::uintptr_t>(workspace.data()) % A) % A;
-        return std::launder(reinterpret_cast<T*>(workspace.data() + skip));
+        T* const values = reinterpret_cast<T*>(workspace.data() + skip);
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_launder)
+        return __builtin_launder(values);
+#endif
+#endif
+        return values;
     }
 
     // One single-sample inference in work (workspace_values values on
