@@ -99,3 +99,12 @@ TEST_CASE("weight_names lists a model's tensors as Keras names them, in model.we
     CHECK(ctnn::layer_names<AllLayers<float>>() ==
           std::vector<std::string>{"normalization", "dense", "batch_normalization", "dropout", "activation", "dense_1"});
 }
+
+TEST_CASE("layer names follow Keras' to_snake_case: a digit and a capital stay together") {
+    using Model = ctnn::Sequential<ctnn::Input<8, 8, 2>, ctnn::Conv2D<3, 3, 3>, ctnn::DepthwiseConv2D<3, 3>,
+                                   ctnn::MaxPooling2D<2, 2>, ctnn::Reshape<6, 2>, ctnn::Conv1D<2, 2>,
+                                   ctnn::AveragePooling1D<2>, ctnn::GlobalAveragePooling1D, ctnn::Dense<2, 1>>;
+    CHECK(ctnn::layer_names<Model>() ==
+          std::vector<std::string>{"conv2d", "depthwise_conv2d", "max_pooling2d", "reshape", "conv1d",
+                                   "average_pooling1d", "global_average_pooling1d", "dense"});
+}

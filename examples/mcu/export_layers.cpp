@@ -10,12 +10,15 @@
 //           ELU::with<0.5f> without bias, DenseOptions{.use_bias = false}),
 //           BatchNormalization::with<BatchNorm{...}> (momentum, epsilon, no
 //           beta), Activation<LeakyReLU::with<0.3f>>, Dropout, Reshape<4, 8>,
-//           Dense on the new last axis, Flatten and a Dense Softmax output.
+//           Dense on the new last axis, Flatten and a Dense Softmax output;
+//   conv    Input<32, 1>: Normalization, a causal Conv1D stack (Tanh;
+//           dilations 1, 2, 4, 8) with BatchNormalization, MaxPooling1D,
+//           GlobalAveragePooling1D and a Dense Softmax output.
 // It writes into OUTDIR
 //   NAME_model.hpp      ctnn::export_header(model, ..., "NAME")
 //   NAME_inputs.hpp     mcu_inputs::inputs: 20 inputs for the firmware
 //   host_outputs.txt    the host's outputs on them, "out K BITS..."
-// Usage: export_layers OUTDIR [layers|rank2]   (default: layers)
+// Usage: export_layers OUTDIR [layers|rank2|conv]   (default: layers)
 // Built with the scalar kernels (-DCTNN_NO_SIMD) and FMA where the host has it,
 // as the firmware runs them (tests/mcu/run.sh), so outputs agree bit for bit.
 // The checked-in examples/mcu/NAME_model.hpp and NAME_inputs.hpp are what it
@@ -51,6 +54,19 @@ using Model = ctnn::Sequential<
 constexpr std::size_t batch_normalization = 2;
 static_assert(std::is_same_v<Model::input_shape, ctnn::Shape<8, 3>> && Model::input_size == 24);
 }  // namespace rank2
+
+namespace conv {
+// A causal stack of the streaming kind (issue 15): dilations 1, 2, 4, 8 over
+// 32 steps of one signal, then a max pooling, a global average and Softmax.
+using Model = ctnn::Sequential<
+    ctnn::Input<32, 1>, ctnn::Normalization, ctnn::Conv1D<6, 3, ctnn::Tanh, ctnn::Conv{.padding = ctnn::Padding::causal}>,
+    ctnn::Conv1D<6, 3, ctnn::Tanh, ctnn::Conv{.padding = ctnn::Padding::causal, .dilation_rate = 2}>,
+    ctnn::BatchNormalization,
+    ctnn::Conv1D<6, 3, ctnn::Tanh, ctnn::Conv{.padding = ctnn::Padding::causal, .dilation_rate = 4}>,
+    ctnn::Conv1D<6, 3, ctnn::Tanh, ctnn::Conv{.padding = ctnn::Padding::causal, .dilation_rate = 8}>,
+    ctnn::MaxPooling1D<2>, ctnn::GlobalAveragePooling1D, ctnn::Dense<6, 3, ctnn::Softmax>>;
+constexpr std::size_t batch_normalization = 3;
+}  // namespace conv
 
 constexpr std::size_t rows = 300, classes = 3;
 
@@ -122,8 +138,8 @@ void train_and_export(Model& model, const Data& data, const std::string& dir, co
 
 int main(int argc, char** argv) {
     const std::string which = argc == 3 ? argv[2] : "layers";
-    if (argc < 2 || argc > 3 || (which != "layers" && which != "rank2")) {
-        std::fprintf(stderr, "usage: export_layers OUTDIR [layers|rank2]\n");
+    if (argc < 2 || argc > 3 || (which != "layers" && which != "rank2" && which != "conv")) {
+        std::fprintf(stderr, "usage: export_layers OUTDIR [layers|rank2|conv]\n");
         return 2;
     }
     const std::string dir = argv[1];
@@ -133,6 +149,11 @@ int main(int argc, char** argv) {
                                                                            {0.1, 2, 50, 0.5, 10, 3}, 13);
             layers::Model model(ctnn::Seed{1});
             train_and_export<layers::batch_normalization>(model, data, dir, "layers");
+        } else if (which == "conv") {
+            // One channel of mean 3 and spread 2.
+            const auto data = synthetic_data<conv::Model::input_size, 1>({3}, {2}, 19);
+            conv::Model model(ctnn::Seed{3});
+            train_and_export<conv::batch_normalization>(model, data, dir, "conv");
         } else {
             // Channels with means from -5 to 20 and spreads from 0.2 to 10.
             const auto data = synthetic_data<rank2::Model::input_size, 3>({-5, 0.5, 20}, {0.2, 2, 10}, 17);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Exported models on a Cortex-M4F, compared with the host. For each of three models:
+# Exported models on a Cortex-M4F, compared with the host. For each of four models:
 #   - the card's (examples/mcu/export_card: trained on the real Ionosphere data
 #     set when data/ionosphere.arff is there, or else briefly on synthetic data
 #     of its shape; Dense ReLU, ReLU, Sigmoid);
@@ -13,6 +13,9 @@
 #     with ELU::with<0.5f> and DenseOptions{.use_bias = false},
 #     BatchNormalization::with<BatchNorm{...}>, Activation<LeakyReLU::with<0.3f>>,
 #     Dropout, Reshape<4, 8>, Flatten, Dense with Softmax);
+#   - conv, a causal Conv1D stack (examples/mcu/export_layers conv: Input<32, 1>,
+#     Normalization, Conv1D causal with dilations 1, 2, 4, 8 and Tanh,
+#     BatchNormalization, MaxPooling1D, GlobalAveragePooling1D, Dense Softmax);
 # the steps are
 #   1. the host program (scalar kernels) trains the model, exports it, writes
 #      its inputs and the host's outputs on them;
@@ -24,13 +27,13 @@
 #   5. tests/mcu/compare.cpp checks them against the host's: bit-identical.
 # Any problem prints a FAIL line and exits non-zero. Missing tools fail too (CI
 # installs them): they are named with their Debian packages.
-# Usage: run.sh SOURCE_ROOT WORK_DIR [HOST_CXX] [card|layers|rank2]...   (WORK_DIR
+# Usage: run.sh SOURCE_ROOT WORK_DIR [HOST_CXX] [card|layers|rank2|conv]...   (WORK_DIR
 # is emptied first; default: all three models)
 set -u
 source_root=$(cd "$1" && pwd) work=$2 cxx=${3:-g++}
 shift $(($# < 3 ? $# : 3))
 models=("$@")
-[ ${#models[@]} -gt 0 ] || models=(card layers rank2)
+[ ${#models[@]} -gt 0 ] || models=(card layers rank2 conv)
 
 fail() {
     echo "FAIL: $*"
@@ -124,7 +127,8 @@ for model in "${models[@]}"; do
         card) check_model card export_card "$source_root/data" ;;
         layers) check_model layers export_layers layers ;;
         rank2) check_model rank2 export_layers rank2 ;;
-        *) fail "unknown model $model (card, layers, rank2)" ;;
+        conv) check_model conv export_layers conv ;;
+        *) fail "unknown model $model (card, layers, rank2, conv)" ;;
     esac
 done
 echo "PASS: ${models[*]}: bit-identical to the host, no libm"

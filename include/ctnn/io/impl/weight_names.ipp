@@ -12,13 +12,17 @@
 
 namespace ctnn::detail {
 
-// Keras' automatic layer names: "dense", "dense_1", "activation", ...
+// Keras' automatic layer names: "dense", "dense_1", "batch_normalization",
+// "conv1d", "max_pooling2d", "re_lu". Keras' to_snake_case puts "_" before a
+// capital that follows a lowercase letter or starts a capitalized word
+// ("Pooling"), so a digit and a capital stay together ("Conv1D": "conv1d").
 CTNN_HOST_INLINE std::string snake_case(std::string_view kind) {
+    const auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
     std::string out;
     for (std::size_t i = 0; i < kind.size(); ++i) {
         const char c = kind[i];
         if (c >= 'A' && c <= 'Z') {
-            if (i > 0 && !(kind[i - 1] >= 'A' && kind[i - 1] <= 'Z')) out += '_';
+            if (i > 0 && (lower(kind[i - 1]) || (i + 1 < kind.size() && lower(kind[i + 1])))) out += '_';
             out += static_cast<char>(c - 'A' + 'a');
         } else {
             out += c;
