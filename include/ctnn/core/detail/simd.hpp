@@ -156,8 +156,9 @@ template <class V>
 #if CTNN_SIMD
 #if defined(__FMA__)
     // xsimd 8.1 gives 128- and 256-bit batches to its SSE/AVX architectures when
-    // AVX-512 is the default, and their fma is a multiply then an add in separate
-    // functions, which clang does not fuse. The FMA instruction is there: use it.
+    // AVX-512 is the default, and their fma, like its AVX-512 one, is a multiply
+    // then an add in separate functions, which clang does not fuse (g++ does, by
+    // -ffp-contract=fast). The FMA instruction is there: use it.
     else if constexpr (sizeof(V) == 16 && std::is_same_v<scalar_t<V>, float>) {
         return V(_mm_fmadd_ps(a, b, c));
     } else if constexpr (sizeof(V) == 16 && std::is_same_v<scalar_t<V>, double>) {
@@ -167,6 +168,13 @@ template <class V>
     } else if constexpr (sizeof(V) == 32 && std::is_same_v<scalar_t<V>, double>) {
         return V(_mm256_fmadd_pd(a, b, c));
     }
+#if defined(__AVX512F__)
+    else if constexpr (sizeof(V) == 64 && std::is_same_v<scalar_t<V>, float>) {
+        return V(_mm512_fmadd_ps(a, b, c));
+    } else if constexpr (sizeof(V) == 64 && std::is_same_v<scalar_t<V>, double>) {
+        return V(_mm512_fmadd_pd(a, b, c));
+    }
+#endif
 #endif
     else {
 #if CTNN_SIMD_X86
