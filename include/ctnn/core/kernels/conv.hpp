@@ -144,31 +144,40 @@ inline void conv_kernel_gradient(const T* x, const T* dz, T* dw) noexcept {
     });
 }
 
-// dx = dL/dx for one sample (overwritten): each output's dz scattered back
-// through every tap that reached the input, dx(ih, iw, c) += dz . W(tap, c, :).
+// dx = dL/dx for one sample (overwritten): per tap, dx(pixels it reached) +=
+// dz(outputs) W(tap)^T, a GEMM over the filters like the forward pass's over
+// the channels. W(tap) is C x F, so its transpose is copied first, in blocks of
+// filters that keep the copy small on the stack (the GEMM accumulates, so the
+// blocks add up); per output row the copy serves out_cols rows of the GEMM. A
+// dot product per input value instead (a chain of dependent adds over F, which
+// the compiler may not reorder) took most of a CNN's training time.
 template <class T, class G>
 inline void conv_input_gradient(const T* w, const T* dz, T* dx) noexcept {
     constexpr std::size_t F = G::filters, C = G::channels, Cg = G::group_channels, Fg = G::group_filters;
+    constexpr std::size_t block = std::max<std::size_t>(1, std::min<std::size_t>(Fg, 4096 / Cg));
+    using Row = typename G::row_axis;
     using Col = typename G::col_axis;
     std::fill_n(dx, G::input_size, T(0));
-    detail::for_each_row_tap<G>([&](std::size_t kh, std::size_t oh) {
-        T* dx_row = dx + G::input_row(oh, kh) * G::cols * C;
-        const T* dz_row = dz + oh * G::out_cols * F;
+    T w_t[block * Cg];  // W(tap)'s block of filters, transposed: block x Cg
+    for (std::size_t kh = 0; kh < G::kernel_rows; ++kh) {
         for (std::size_t kw = 0; kw < G::kernel_cols; ++kw) {
+            const std::size_t ow_begin = Col::first_output(kw), ow_end = Col::end_output(kw);
+            if (ow_begin >= ow_end) continue;
             const T* w_tap = w + (kh * G::kernel_cols + kw) * G::tap_size;
-            for (std::size_t ow = Col::first_output(kw); ow < Col::end_output(kw); ++ow) {
-                T* __restrict dx_pixel = dx_row + G::input_col(ow, kw) * C;
-                const T* __restrict dz_pixel = dz_row + ow * F;
-                for (std::size_t g = 0; g < G::groups; ++g)
-                    for (std::size_t c = 0; c < Cg; ++c) {
-                        const T* __restrict w_c = w_tap + c * F + g * Fg;
-                        T sum = 0;
-                        for (std::size_t f = 0; f < Fg; ++f) sum += dz_pixel[g * Fg + f] * w_c[f];
-                        dx_pixel[g * Cg + c] += sum;
-                    }
+            for (std::size_t g = 0; g < G::groups; ++g) {
+                for (std::size_t f0 = 0; f0 < Fg; f0 += block) {
+                    const std::size_t fs = std::min(block, Fg - f0);
+                    for (std::size_t c = 0; c < Cg; ++c)
+                        for (std::size_t f = 0; f < fs; ++f) w_t[f * Cg + c] = w_tap[c * F + g * Fg + f0 + f];
+                    for (std::size_t oh = Row::first_output(kh); oh < Row::end_output(kh); ++oh)
+                        gemm_accumulate<T, Cg>(ow_end - ow_begin, fs, dz + (oh * G::out_cols + ow_begin) * F + g * Fg + f0,
+                                               F, 1, w_t, Cg,
+                                               dx + (G::input_row(oh, kh) * G::cols + G::input_col(ow_begin, kw)) * C + g * Cg,
+                                               G::column_step);
+                }
             }
         }
-    });
+    }
 }
 
 }  // namespace ctnn::kernels
