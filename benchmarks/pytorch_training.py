@@ -9,6 +9,14 @@ benchmarks/training.cpp, under the same names with /pytorch:
                                       / 255), Adam 1e-3, batch 128,
                                       CrossEntropyLoss, one epoch from a fresh
                                       model per iteration, test accuracy after it
+  BM_TrainEpochCNN_FashionMNIST/pytorch
+                                      the CNN of benchmarks/common/conv_cases.hpp
+                                      (Conv2d 32 3x3, ReLU, MaxPool 2, Conv2d 64
+                                      3x3, ReLU, MaxPool 2, Flatten, Dropout 0.5,
+                                      Linear 10), likewise; on the first
+                                      $CTNN_BENCH_CNN_ROWS (else $CTNN_BENCH_ROWS)
+                                      images when set, with epoch_s, the time
+                                      scaled to the 60,000 rows, as in C++
 
 One thread (torch.set_num_threads(1); run with OPENBLAS_NUM_THREADS=1 as the
 scripts do). Timing follows Google Benchmark: a repetition runs iterations
@@ -136,7 +144,8 @@ def bench_train_card(iterate):
 _fashion = None
 
 
-def bench_train_fashion_epoch(iterate):
+def fashion():
+    """Fashion-MNIST, loaded once; Skip when it is missing or corrupt."""
     global _fashion
     if _fashion is None:
         try:
@@ -145,7 +154,11 @@ def bench_train_fashion_epoch(iterate):
             _fashion = str(e)
     if isinstance(_fashion, str):
         raise Skip(_fashion)
-    train_x, train_y, test_x, test_y = _fashion
+    return _fashion
+
+
+def bench_train_fashion_epoch(iterate):
+    train_x, train_y, test_x, test_y = fashion()
     state = {"seed": 0, "accuracies": []}
 
     def setup():  # a fresh model and optimizer, not timed
@@ -167,9 +180,50 @@ def bench_train_fashion_epoch(iterate):
     return result
 
 
+def epoch_rows(available):
+    """bench::conv::epoch_rows: $CTNN_BENCH_CNN_ROWS, else $CTNN_BENCH_ROWS, else all rows."""
+    for variable in ("CTNN_BENCH_CNN_ROWS", "CTNN_BENCH_ROWS"):
+        value = os.environ.get(variable, "")
+        if value.isdigit() and int(value) > 0:
+            return min(int(value), available)
+    return available
+
+
+def bench_train_cnn_epoch(iterate):
+    train_x, train_y, test_x, test_y = fashion()
+    rows = epoch_rows(len(train_x))
+    train_x, train_y = train_x[:rows].reshape(-1, 1, 28, 28), train_y[:rows]
+    test_x, test_y = test_x[:rows].reshape(-1, 1, 28, 28), test_y[:rows]
+    state = {"seed": 0, "accuracies": []}
+
+    def setup():  # a fresh model and optimizer, not timed
+        torch.manual_seed(state["seed"])
+        state["seed"] += 1
+        state["model"] = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(),
+                                       nn.MaxPool2d(2), nn.Flatten(), nn.Dropout(0.5), nn.Linear(1600, 10))
+        state["optimizer"] = torch.optim.Adam(state["model"].parameters(), lr=1e-3)
+
+    def one():
+        state["model"].train()
+        train_epoch(state["model"], state["optimizer"], nn.CrossEntropyLoss(), train_x, train_y, 128)
+
+    def after():  # the test accuracy, not timed
+        state["model"].eval()
+        with torch.inference_mode():
+            predicted = state["model"](test_x).argmax(1)
+        state["accuracies"].append(float((predicted == test_y).double().mean()))
+
+    result = iterate(one, items=rows, setup=setup, after=after)
+    result["test_accuracy"] = statistics.fmean(state["accuracies"])
+    result["rows"] = rows
+    result["epoch_s"] = result["cpu"] * 60000 / rows
+    return result
+
+
 BENCHMARKS = [
     ("BM_Train_33_4_4_1/pytorch", bench_train_card, "ms"),
     ("BM_TrainEpoch_FashionMNIST/pytorch", bench_train_fashion_epoch, "ms"),
+    ("BM_TrainEpochCNN_FashionMNIST/pytorch", bench_train_cnn_epoch, "ms"),
 ]
 
 # ---- timing and reporting, as Google Benchmark 1.7.1 --------------------------
@@ -306,6 +360,8 @@ def main():
             counters = "items_per_second=" + human(e["items_per_second"]) + "/s"
             if "test_accuracy" in e:
                 counters += f" test_accuracy={e['test_accuracy']:.4g}"
+            if "epoch_s" in e:
+                counters += f" epoch_s={e['epoch_s']:.4g}s"
             print(f"{e['name']:<44}{times[0]:>14}{times[1]:>14}{e['iterations']:>12}  {counters}", flush=True)
 
     if args.json:

@@ -34,9 +34,19 @@ CASES = [
     ("BM_InferBatch_33_4_4_1", "33-4-4-1, batch of 1024"),
     ("BM_Train_33_4_4_1", "train 33-4-4-1 (351 rows, Adam, batch 32)"),
     ("BM_TrainEpoch_FashionMNIST", "Fashion-MNIST epoch, 784-128-10"),
+    ("BM_InferCNN", "Fashion-MNIST CNN, one image"),
+    ("BM_InferBatchCNN", "Fashion-MNIST CNN, batch of 256"),
+    ("BM_Conv1D_8x8k3_1024", "Conv1D 8->8, kernel 3, 1024 steps (per step)"),
+    ("BM_DilatedStack_1024", "dilated causal stack 1-2-4-8, 1024 steps (per step)"),
+    ("BM_TrainEpochCNN_FashionMNIST", "Fashion-MNIST CNN epoch (Adam, batch 128)"),
 ]
 LIBRARIES = ["ctnn", "plain_loop", "eigen_fixed", "eigen_dynamic", "fann", "tiny_dnn", "dlib", "libtorch", "pytorch"]
 EPOCH = "BM_TrainEpoch_FashionMNIST"
+CNN_EPOCH = "BM_TrainEpochCNN_FashionMNIST"
+# Epochs are shown as seconds per epoch (the CNN's from its epoch_s counter:
+# $CTNN_BENCH_CNN_ROWS may cut its epoch short); the Conv1D cases as time per
+# step (their per_step counter).
+EPOCHS = (EPOCH, CNN_EPOCH)
 PEAK = "BM_PeakFMA"  # benchmarks/peak.cpp: the core's float FMA throughput, not a case
 # Floating-point operations of one call, sample or epoch (2 per multiply-add
 # of the Dense layers; activations, losses and optimizer steps not counted),
@@ -50,6 +60,13 @@ FLOPS = {
     "BM_Train_33_4_4_1": 2 * (2 * (33 * 4 + 4 * 4 + 4) + 4 * 4 + 4),
     # 60,000 images: forward, weight gradients, the input gradient of layer 2
     EPOCH: 60000 * 2 * (2 * (784 * 128 + 128 * 10) + 128 * 10),
+    # the CNN: Conv2D 1->32 on 26 x 26, Conv2D 32->64 (3 x 3 x 32 taps) on 11 x 11, Dense 1600->10;
+    # an epoch is 60,000 forward passes, weight gradients, and input gradients of all but the first layer
+    "BM_InferCNN": 2 * (26 * 26 * 32 * 9 + 11 * 11 * 64 * 288 + 1600 * 10),
+    "BM_InferBatchCNN": 2 * (26 * 26 * 32 * 9 + 11 * 11 * 64 * 288 + 1600 * 10),
+    "BM_Conv1D_8x8k3_1024": 2 * 1022 * 8 * 24,
+    "BM_DilatedStack_1024": 2 * 1024 * (8 * 3 + 3 * 8 * 24),
+    CNN_EPOCH: 60000 * 2 * (3 * (26 * 26 * 32 * 9 + 11 * 11 * 64 * 288 + 1600 * 10) - 26 * 26 * 32 * 9),
 }
 UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
@@ -89,7 +106,7 @@ def read_runs(paths):
         unit = lambda e: UNIT_SECONDS[e.get("time_unit", "ns")]
         row = {"seconds": statistics.median(e.get("cpu_time", e["real_time"]) * unit(e) for e in entries),
                "real_seconds": statistics.median(e["real_time"] * unit(e) for e in entries)}
-        for field in ("items_per_second", "test_accuracy", "GFLOP/s", "params_mod64", "input_mod64", "code_mod64"):
+        for field in ("items_per_second", "epoch_s", "per_step", "test_accuracy", "GFLOP/s", "params_mod64", "input_mod64", "code_mod64"):
             values = [e[field] for e in entries if field in e]
             if values:
                 row[field] = statistics.median(values)
@@ -106,24 +123,32 @@ def format_time(seconds):
             return f"{seconds / scale:.3g} {unit}"
 
 
+def seconds(case, run):
+    """The time the table shows: per call, per epoch, or per step."""
+    for field in ("epoch_s", "per_step"):
+        if field in run:
+            return run[field]
+    return run["seconds"]
+
+
 def cell(case, run):
-    if case == EPOCH:
-        text = f"{run['seconds']:.3g} s"
+    if case in EPOCHS:
+        text = f"{seconds(case, run):.3g} s"
         if "test_accuracy" in run:
             text += f", acc {run['test_accuracy']:.3f}"
         return text
     if "items_per_second" in run:
         return f"{run['items_per_second'] / 1e6:.3g} M/s"
-    return format_time(run["seconds"])
+    return format_time(seconds(case, run))
 
 
 def ratio(case, run, ctnn):
     """Above 1 means ctnn is faster."""
     if ctnn is None:
         return None
-    if case != EPOCH and "items_per_second" in run and "items_per_second" in ctnn:
+    if case not in EPOCHS and "items_per_second" in run and "items_per_second" in ctnn:
         return ctnn["items_per_second"] / run["items_per_second"]
-    return run["seconds"] / ctnn["seconds"]
+    return seconds(case, run) / seconds(case, ctnn)
 
 
 def cpu_model():
@@ -225,12 +250,12 @@ def main():
             ctnn = runs.get((case, "ctnn"))
             if ctnn is None or case not in FLOPS:
                 continue
-            per_second = ctnn["items_per_second"] if case != EPOCH and "items_per_second" in ctnn \
-                else 1 / ctnn["seconds"]
+            per_second = ctnn["items_per_second"] if case not in EPOCHS and "items_per_second" in ctnn \
+                else 1 / (ctnn["epoch_s"] if "epoch_s" in ctnn else ctnn["seconds"])
             fractions.append(f"{titles.get(case, case)} {FLOPS[case] * per_second / 1e9 / peak['GFLOP/s']:.0%}")
         print()
         print(f"Peak float FMA throughput of the core: {peak['GFLOP/s']:.0f} GFLOP/s (`BM_PeakFMA`). ctnn's fraction "
-              "of it, counting the Dense layers' multiply-adds: " + "; ".join(fractions) + ".")
+              "of it, counting the Dense and convolution layers' multiply-adds: " + "; ".join(fractions) + ".")
     return 0
 
 
