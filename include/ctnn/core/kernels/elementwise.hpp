@@ -51,6 +51,16 @@ inline void apply(const T* __restrict z, T* __restrict y, std::size_t n) noexcep
     });
 }
 
+// y[k] = Act::apply(y[k]) for k < n, in vectors as apply (whose pointers may
+// not alias).
+template <ElementwiseActivation Act, class T>
+inline void apply_in_place(T* y, std::size_t n) noexcept {
+    for_each_vector<T>(n, [&](auto v, std::size_t k) {
+        using V = decltype(v);
+        simd::store(y + k, Act::apply(simd::load<V>(y + k)));
+    });
+}
+
 // out[k] = g[k] * Act::derivative(x[k], y[k]) for k < n, where y = act(x):
 // the backward step through an elementwise activation. out may be g.
 template <ElementwiseActivation Act, class T>
