@@ -161,10 +161,7 @@ struct conv_layer {
         if constexpr (std::is_same_v<Act, Linear>) {
             if (z != y) std::copy_n(z, n * output_size, y);
         } else if constexpr (ElementwiseActivation<Act>) {
-            // In place at inference: a scalar loop there made a tanh stack's
-            // activations most of its time.
-            if (z != y) kernels::apply<Act>(z, y, n * output_size);
-            else kernels::apply_in_place<Act>(y, n * output_size);
+            kernels::apply<Act>(z, y, n * output_size);  // in place (z == y) at inference
         } else {
             if (z != y) std::copy_n(z, n * output_size, y);
             for (std::size_t p = 0; p < n * positions; ++p) Act::template apply_vector<T, G::filters>(y + p * G::filters);

@@ -42,22 +42,14 @@ inline void for_each_vector(std::size_t n, F f) noexcept {
     for (std::size_t k = whole; k < n; ++k) f(T(0), k);
 }
 
-// y[k] = Act::apply(z[k]) for k < n.
+// y[k] = Act::apply(z[k]) for k < n. y may be z (inference applies a
+// convolution's activation in place): each vector is loaded before its
+// store, so no __restrict.
 template <ElementwiseActivation Act, class T>
-inline void apply(const T* __restrict z, T* __restrict y, std::size_t n) noexcept {
+inline void apply(const T* z, T* y, std::size_t n) noexcept {
     for_each_vector<T>(n, [&](auto v, std::size_t k) {
         using V = decltype(v);
         simd::store(y + k, Act::apply(simd::load<V>(z + k)));
-    });
-}
-
-// y[k] = Act::apply(y[k]) for k < n, in vectors as apply (whose pointers may
-// not alias).
-template <ElementwiseActivation Act, class T>
-inline void apply_in_place(T* y, std::size_t n) noexcept {
-    for_each_vector<T>(n, [&](auto v, std::size_t k) {
-        using V = decltype(v);
-        simd::store(y + k, Act::apply(simd::load<V>(y + k)));
     });
 }
 
