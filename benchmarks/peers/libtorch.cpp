@@ -30,6 +30,7 @@
 #include <torch/torch.h>
 
 #include "common/cases.hpp"
+#include "common/libtorch_training.hpp"
 #include "common/training_data.hpp"
 
 namespace {
@@ -120,20 +121,7 @@ void register_batch(TorchCase<Shape>& t) {
 
 // ---- training -------------------------------------------------------------------
 
-// One epoch of mini-batch training in a fresh random order.
-template <class Loss>
-void train_epoch(nn::Sequential& net, torch::optim::Adam& adam, Loss& loss, const torch::Tensor& x,
-                 const torch::Tensor& y, long batch) {
-    const long rows = x.size(0);
-    const torch::Tensor order = torch::randperm(rows, torch::kLong);
-    for (long begin = 0; begin < rows; begin += batch) {
-        const torch::Tensor rows_of_batch = order.slice(0, begin, std::min(begin + batch, rows));
-        adam.zero_grad();
-        torch::Tensor value = loss(net->forward(x.index_select(0, rows_of_batch)), y.index_select(0, rows_of_batch));
-        value.backward();
-        adam.step();
-    }
-}
+using bench::torch_training::train_epoch;
 
 void train_card(benchmark::State& state) {
     bench::IonosphereShaped data = bench::ionosphere_shaped();
@@ -156,14 +144,9 @@ struct FashionTensors {
 };
 
 FashionTensors fashion_tensors(const bench::FashionMnist& data) {
-    auto images = [](const bench::FashionSplit& s) {
-        return torch::from_blob(const_cast<float*>(s.x.data()), {long(s.rows), 784}).clone();
-    };
-    auto labels = [](const bench::FashionSplit& s) {
-        return torch::from_blob(const_cast<std::uint8_t*>(s.labels.data()), {long(s.rows)}, torch::kUInt8)
-            .to(torch::kLong);
-    };
-    return {images(data.train), labels(data.train), images(data.test), labels(data.test)};
+    using namespace bench::torch_training;
+    return {images(data.train, {long(data.train.rows), 784}), labels(data.train),
+            images(data.test, {long(data.test.rows), 784}), labels(data.test)};
 }
 
 void train_fashion_epoch(benchmark::State& state) {

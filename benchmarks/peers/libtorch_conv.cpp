@@ -18,12 +18,14 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
 #include "common/conv_cases.hpp"
+#include "common/libtorch_training.hpp"
 
 namespace {
 
@@ -34,35 +36,39 @@ torch::Tensor tensor_of(const std::vector<float>& values, torch::IntArrayRef sha
     return torch::from_blob(const_cast<float*>(values.data()), shape).clone();
 }
 
-nn::Conv2d conv2d(const Weights& w, long in, long out, long k) {
-    nn::Conv2d conv(nn::Conv2dOptions(in, out, k));
-    conv->weight.copy_(tensor_of(w.kernel, {k, k, in, out}).permute({3, 2, 0, 1}));
-    conv->bias.copy_(tensor_of(w.bias, {out}));
-    return conv;
+// Keras' kernel (K..., Cin, Cout) into PyTorch's weight (Cout, Cin, K...).
+void load(nn::Conv2dImpl& conv, const Weights& w) {
+    const auto s = conv.weight.sizes();  // (Cout, Cin, KH, KW)
+    conv.weight.copy_(tensor_of(w.kernel, {s[2], s[3], s[1], s[0]}).permute({3, 2, 0, 1}));
+    conv.bias.copy_(tensor_of(w.bias, {s[0]}));
+}
+void load(nn::Conv1dImpl& conv, const Weights& w) {
+    const auto s = conv.weight.sizes();  // (Cout, Cin, K)
+    conv.weight.copy_(tensor_of(w.kernel, {s[2], s[1], s[0]}).permute({2, 1, 0}));
+    conv.bias.copy_(tensor_of(w.bias, {s[0]}));
 }
 
 nn::Conv1d conv1d(const Weights& w, long in, long out, long k, long dilation) {
     nn::Conv1d conv(nn::Conv1dOptions(in, out, k).dilation(dilation));
-    conv->weight.copy_(tensor_of(w.kernel, {k, in, out}).permute({2, 1, 0}));
-    conv->bias.copy_(tensor_of(w.bias, {out}));
+    load(*conv, w);
     return conv;
 }
 
-// The CNN; with_softmax for inference (training takes the logits).
-nn::Sequential cnn(bool with_softmax) {
-    nn::Sequential net(nn::Conv2d(nn::Conv2dOptions(1, 32, 3)), nn::ReLU(), nn::MaxPool2d(nn::MaxPool2dOptions(2)),
-                       nn::Conv2d(nn::Conv2dOptions(32, 64, 3)), nn::ReLU(), nn::MaxPool2d(nn::MaxPool2dOptions(2)),
-                       nn::Flatten(), nn::Dropout(0.5), nn::Linear(1600, 10));
-    if (with_softmax) net->push_back(nn::Softmax(1));
-    return net;
+// The CNN, ending in logits (training takes them).
+nn::Sequential cnn() {
+    return nn::Sequential(nn::Conv2d(nn::Conv2dOptions(1, 32, 3)), nn::ReLU(), nn::MaxPool2d(nn::MaxPool2dOptions(2)),
+                          nn::Conv2d(nn::Conv2dOptions(32, 64, 3)), nn::ReLU(), nn::MaxPool2d(nn::MaxPool2dOptions(2)),
+                          nn::Flatten(), nn::Dropout(0.5), nn::Linear(1600, 10));
 }
 
+// The CNN with ctnn's weights and a Softmax, for inference.
 nn::Sequential cnn_with(const std::vector<Weights>& w) {
     torch::NoGradGuard no_grad;
-    nn::Sequential net(conv2d(w.at(0), 1, 32, 3), nn::ReLU(), nn::MaxPool2d(nn::MaxPool2dOptions(2)),
-                       conv2d(w.at(1), 32, 64, 3), nn::ReLU(), nn::MaxPool2d(nn::MaxPool2dOptions(2)), nn::Flatten(),
-                       nn::Dropout(0.5), nn::Linear(1600, 10), nn::Softmax(1));
-    auto dense = net[8]->as<nn::Linear>();
+    nn::Sequential net = cnn();
+    net->push_back(nn::Softmax(1));
+    load(*net[0]->as<nn::Conv2dImpl>(), w.at(0));
+    load(*net[3]->as<nn::Conv2dImpl>(), w.at(1));
+    auto* dense = net[8]->as<nn::LinearImpl>();
     dense->weight.copy_(tensor_of(w.at(2).kernel, {5, 5, 64, 10}).permute({2, 0, 1, 3}).reshape({1600, 10}).t());
     dense->bias.copy_(tensor_of(w.at(2).bias, {10}));
     net->eval();
@@ -149,50 +155,46 @@ void register_batch(std::shared_ptr<TorchCase<CNN>> t) {
 }
 
 void train_cnn_epoch(benchmark::State& state) {
-    const auto& loaded = epoch_data();
+    struct Tensors {
+        torch::Tensor x, y, test_x, test_y;
+    };
+    static const auto loaded = bench::load_once([] {  // once, not per repetition
+        const auto& data = epoch_data();
+        if (!data.data) throw std::runtime_error(data.error);
+        using namespace bench::torch_training;
+        const bench::FashionSplit &train = data.data->train, &test = data.data->test;
+        return Tensors{images(train, {long(train.rows), 1, 28, 28}), labels(train),
+                       images(test, {long(test.rows), 1, 28, 28}), labels(test)};
+    });
     if (!loaded.data) {
         state.SkipWithError(loaded.error.c_str());
         return;
     }
-    const auto images = [](const bench::FashionSplit& s) { return tensor_of(s.x, {long(s.rows), 1, 28, 28}); };
-    const auto labels = [](const bench::FashionSplit& s) {
-        return torch::from_blob(const_cast<std::uint8_t*>(s.labels.data()), {long(s.rows)}, torch::kUInt8)
-            .to(torch::kLong);
-    };
-    const torch::Tensor x = images(loaded.data->train), y = labels(loaded.data->train);
-    const torch::Tensor test_x = images(loaded.data->test), test_y = labels(loaded.data->test);
-    const long rows = x.size(0), batch = 128;
+    const Tensors& t = *loaded.data;
 
     double accuracy_sum = 0;
     std::uint64_t seed = 0;
     for (auto _ : state) {
         state.PauseTiming();  // a fresh network and optimizer, not timed
         torch::manual_seed(seed++);
-        nn::Sequential net = cnn(false);
+        nn::Sequential net = cnn();
         torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(1e-3));
         nn::CrossEntropyLoss loss;
+        net->train();
         state.ResumeTiming();
 
-        net->train();
-        const torch::Tensor order = torch::randperm(rows, torch::kLong);
-        for (long begin = 0; begin < rows; begin += batch) {
-            const torch::Tensor rows_of_batch = order.slice(0, begin, std::min(begin + batch, rows));
-            adam.zero_grad();
-            torch::Tensor value = loss(net->forward(x.index_select(0, rows_of_batch)), y.index_select(0, rows_of_batch));
-            value.backward();
-            adam.step();
-        }
+        bench::torch_training::train_epoch(net, adam, loss, t.x, t.y, 128);
 
         state.PauseTiming();
         {
             net->eval();
             torch::InferenceMode guard;
-            const torch::Tensor predicted = net->forward(test_x).argmax(1);
-            accuracy_sum += predicted.eq(test_y).to(torch::kDouble).mean().item<double>();
+            const torch::Tensor predicted = net->forward(t.test_x).argmax(1);
+            accuracy_sum += predicted.eq(t.test_y).to(torch::kDouble).mean().item<double>();
         }
         state.ResumeTiming();
     }
-    count_epoch(state, std::size_t(rows), accuracy_sum);
+    count_epoch(state, std::size_t(t.x.size(0)), accuracy_sum);
 }
 
 }  // namespace
