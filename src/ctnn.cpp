@@ -31,6 +31,8 @@
 #include <ctnn/train/impl/optimizer.ipp>
 #include <ctnn/train/progress.hpp>
 #include <ctnn/train/impl/progress.ipp>
+#include <ctnn/train/thread_pool.hpp>
+#include <ctnn/train/impl/thread_pool.ipp>
 #include <ctnn/train/trainer.hpp>
 #include <ctnn/train/impl/trainer.ipp>
 

@@ -6,6 +6,11 @@
 // shared const Dataset, bit-identical to sequential runs (weights, state,
 // History, progress text); training next to threads predicting with another
 // model; and concurrent save, load and export_header of different models.
+// fit's and predict's own threads (issue 15): the ThreadPool runs every task
+// once; a model trained with 1, 2, 3 or 4 threads is the same bits (a CNN with
+// BatchNormalization and Dropout, the last batch partial); the chunked
+// gradient is the mean of the rows' gradients; Dropout's masks differ between
+// chunks; predict with threads gives predict's bits.
 //
 // Every comparison is made on the main thread after join(): the threads only
 // compute and record, so doctest's own bookkeeping is never shared.
@@ -411,6 +416,126 @@ TEST_CASE("concurrent save, load and export_header of different models to differ
         CHECK(r.header_has_literals);
         CHECK(fs::exists(dir / ("model-" + std::to_string(t) + ".ctnn")));
         CHECK_FALSE(fs::exists(dir / ("model-" + std::to_string(t) + ".ctnn.ctnn-tmp")));
+    }
+}
+
+// ---- fit's and predict's own threads (issue 15) ---------------------------------
+
+TEST_CASE("ThreadPool runs each task exactly once, run after run") {
+    for (const std::size_t size : {1u, 2u, 3u, 4u}) {
+        detail::ThreadPool pool(size);
+        CHECK(pool.size() == size);
+        for (const std::size_t tasks : {0u, 1u, 2u, 5u, 64u}) {
+            for (int round = 0; round < 20; ++round) {
+                std::vector<std::atomic<int>> runs(tasks);
+                pool.run(tasks, [&](std::size_t t) { runs[t].fetch_add(1); });
+                for (std::size_t t = 0; t < tasks; ++t) REQUIRE(runs[t].load() == 1);
+            }
+        }
+    }
+    CHECK(detail::ThreadPool(0).size() >= 1);  // one per core
+}
+
+namespace {
+using ThreadedCNN = Sequential<Input<8, 8, 1>, Conv2D<4, 3, 3, ReLU>, BatchNormalization, MaxPooling2D<2, 2>, Flatten,
+                               Dropout<0.3f>, Dense<36, 3, Softmax>>;
+using ThreadedCNNDouble = BasicSequential<double, Input<8, 8, 1>, Conv2D<4, 3, 3, ReLU>, BatchNormalization,
+                                          MaxPooling2D<2, 2>, Flatten, Dropout<0.3>, Dense<36, 3, Softmax>>;
+}  // namespace
+
+TEST_CASE_TEMPLATE("fit with 1, 2, 3 and 4 threads trains the same model bit for bit", Model, ThreadedCNN,
+                   ThreadedCNNDouble) {
+    using T = typename Model::value_type;
+    const auto train = one_hot_dataset<T, 64, 3>(203, 5);  // batch 50: 4 chunks of 16 and 2; the last batch 3 rows
+    const auto valid = one_hot_dataset<T, 64, 3>(300, 6);
+    const auto probe = test::random_inputs<T, 64>(5, 7);
+    std::vector<TrainingResult<T>> results;
+    for (const std::size_t threads : {1u, 2u, 3u, 4u}) {
+        Model model(Seed{3});
+        auto trainer = compile(model, Adam{.learning_rate = 0.01}, CategoricalCrossentropy{}, CategoricalAccuracy{});
+        std::ostringstream quiet;
+        trainer.set_progress_stream(quiet);
+        const History history = trainer.fit(
+            train, {.batch_size = 50, .epochs = 3, .validation_data = &valid, .seed = 9, .verbose = 0, .threads = threads});
+        results.push_back(result_of(model, history, probe));
+    }
+    for (std::size_t k = 1; k < results.size(); ++k) {
+        INFO("threads = " << k + 1);
+        CHECK(results[k] == results[0]);
+    }
+    // It trained: the weights moved and the loss fell.
+    const Model initial(Seed{3});
+    CHECK(!std::equal(initial.parameters().begin(), initial.parameters().end(), results[0].parameters.begin()));
+    const auto loss = results[0].series[0];
+    CHECK(loss.back() < loss.front());
+}
+
+TEST_CASE("the chunked gradient of a batch is the mean of its rows' gradients") {
+    using Model = BasicSequential<double, Input<6, 6, 1>, Conv2D<3, 3, 3, Tanh>, Flatten, Dense<48, 1, Sigmoid>>;
+    Model model(Seed{4});
+    constexpr std::size_t P = Model::parameter_count, n = 37;  // chunks of 16, 16 and 5
+    const auto data = binary_dataset<double, 36>(n, 8);
+    Backprop<Model, BinaryCrossentropy> pass(BinaryCrossentropy{}, n), one(BinaryCrossentropy{}, 1);
+    for (std::size_t r = 0; r < n; ++r) {
+        std::copy(data.x[r].begin(), data.x[r].end(), pass.inputs() + r * 36);
+        pass.targets()[r] = data.y[r][0];
+    }
+    std::vector<double> gradient(P), row_gradient(P), mean(P, 0.0);
+    Rng rng(Seed{1});
+    detail::ThreadPool pool(3);
+    const double loss = pass.run(model, n, std::span<double, P>(gradient), rng, &pool);
+    double mean_loss = 0;
+    for (std::size_t r = 0; r < n; ++r) {
+        std::copy(data.x[r].begin(), data.x[r].end(), one.inputs());
+        one.targets()[0] = data.y[r][0];
+        mean_loss += one.run(model, 1, std::span<double, P>(row_gradient), rng) / double(n);
+        for (std::size_t j = 0; j < P; ++j) mean[j] += row_gradient[j] / double(n);
+    }
+    CHECK(loss == doctest::Approx(mean_loss).epsilon(1e-12));
+    for (std::size_t j = 0; j < P; ++j) {
+        INFO("parameter " << j);
+        CHECK(gradient[j] == doctest::Approx(mean[j]).epsilon(1e-10).scale(1e-12));
+    }
+}
+
+TEST_CASE("Dropout's masks differ between the chunks of a batch and do not depend on the threads") {
+    using Model = Sequential<Dense<4, 16, Tanh>, Dropout<0.5f>, Dense<16, 1>>;
+    Model model(Seed{2});
+    constexpr std::size_t P = Model::parameter_count, n = 64;  // 4 chunks of 16
+    std::vector<float> a(P), b(P);
+    std::vector<float> predictions_one, predictions_four;
+    for (const std::size_t threads : {1u, 4u}) {
+        Backprop<Model, MeanSquaredError> pass(MeanSquaredError{}, n);
+        for (std::size_t r = 0; r < n; ++r) {  // one input row repeated: only the masks differ
+            for (std::size_t c = 0; c < 4; ++c) pass.inputs()[r * 4 + c] = float(c + 1);
+            pass.targets()[r] = 0;
+        }
+        detail::ThreadPool pool(threads);
+        Rng rng(Seed{5});
+        (void)pass.run(model, n, std::span<float, P>(threads == 1 ? a : b), rng, &pool);
+        (threads == 1 ? predictions_one : predictions_four).assign(pass.predictions(), pass.predictions() + n);
+    }
+    CHECK(a == b);
+    CHECK(predictions_one == predictions_four);
+    std::vector<float> distinct = predictions_one;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    CHECK(distinct.size() > 48);  // not one mask per position in a chunk, repeated (16 values)
+}
+
+TEST_CASE("predict with threads gives predict's outputs bit for bit") {
+    const auto owned = std::make_unique<ThreadedCNN>(Seed{6});
+    perturb(*owned, 3);
+    ThreadedCNN& model = *owned;
+    auto trainer = compile(model, Adam{}, CategoricalCrossentropy{});
+    const auto xs = test::random_inputs<float, 64>(1000, 9);  // 4 blocks of 256, the last partial
+    const auto one = trainer.predict(xs);
+    for (const std::size_t threads : {0u, 2u, 3u}) {
+        INFO("threads = " << threads);
+        CHECK(trainer.predict(xs, threads) == one);
+        std::vector<std::array<float, 3>> ys(xs.size());
+        trainer.predict(xs, ys, threads);
+        CHECK(ys == one);
     }
 }
 

@@ -1,6 +1,6 @@
 // LibTorch 1.13 (Debian's libtorch-dev) on the convolution cases of
 // benchmarks/common/conv_cases.hpp, under the same names with /libtorch; one
-// thread (at::set_num_threads(1), OPENBLAS_NUM_THREADS=1), inference under
+// thread (at::set_num_threads(1), OPENBLAS_NUM_THREADS=1; the _2threads epoch two), inference under
 // torch::InferenceMode.
 //
 // PyTorch's layouts are channels first: an image is (N, C, H, W), a sequence
@@ -154,7 +154,8 @@ void register_batch(std::shared_ptr<TorchCase<CNN>> t) {
     });
 }
 
-void train_cnn_epoch(benchmark::State& state) {
+// One epoch on `threads` intra-op threads (at::set_num_threads; back to 1 after).
+void train_cnn_epoch(benchmark::State& state, int threads) {
     struct Tensors {
         torch::Tensor x, y, test_x, test_y;
     };
@@ -171,6 +172,7 @@ void train_cnn_epoch(benchmark::State& state) {
         return;
     }
     const Tensors& t = *loaded.data;
+    at::set_num_threads(threads);
 
     double accuracy_sum = 0;
     std::uint64_t seed = 0;
@@ -194,6 +196,7 @@ void train_cnn_epoch(benchmark::State& state) {
         }
         state.ResumeTiming();
     }
+    at::set_num_threads(1);
     count_epoch(state, std::size_t(t.x.size(0)), accuracy_sum);
 }
 
@@ -216,7 +219,10 @@ int main(int argc, char** argv) {
     register_single("BM_DilatedStack_1024/libtorch",
                     std::make_shared<TorchCase<Dilated>>(cases->dilated, dilated_with(cases->dilated.layers),
                                                          std::vector<long>{long(steps), 1}), true);
-    benchmark::RegisterBenchmark("BM_TrainEpochCNN_FashionMNIST/libtorch", train_cnn_epoch)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("BM_TrainEpochCNN_FashionMNIST/libtorch", train_cnn_epoch, 1)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("BM_TrainEpochCNN_FashionMNIST_2threads/libtorch", train_cnn_epoch, 2)
+        ->Unit(benchmark::kMillisecond);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

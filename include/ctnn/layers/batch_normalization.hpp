@@ -201,6 +201,9 @@ struct BatchNormalizationLayer {
 
         // Scratch: the normalized values x_hat, for the backward pass.
         static constexpr std::size_t scratch_per_sample = Width;
+        // Its training pass couples the batch's rows: the trainer runs it over
+        // the whole batch at once, not chunk by chunk (train/backprop.hpp).
+        static constexpr bool batch_statistics = true;
 
         // The statistics per feature (a column, in double), then the rows in
         // vectors of features (core/kernels/elementwise.hpp).

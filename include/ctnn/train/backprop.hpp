@@ -3,10 +3,28 @@
 // losses) into a block laid out like model.parameters(). It owns every buffer
 // the pass needs, sized once for the largest batch, so a pass allocates
 // nothing. The trainer runs it; tests use it directly for gradient checks.
+//
+// Chunks (fit's threads, issue 15). A batch is cut into chunks of
+// chunk_rows(max_batch) rows, a number that depends on the batch size alone,
+// and each layer runs chunk by chunk: the chunks of a layer are independent
+// tasks for a ThreadPool. Each chunk's parameter gradient goes to a block of
+// its own, and the blocks are added in chunk order, so the gradient is the
+// same bits whether one thread runs the chunks or many. Every buffer of a
+// chunk is padded on its own: a layer may read and write a few values past
+// its rows (core/layer.hpp), and those must not be the next chunk's.
+//
+// A layer with batch statistics (BatchNormalization: batch_statistics) couples
+// the rows of the whole batch, so it runs once over the batch on the caller's
+// thread: its input (and in the backward pass its output gradient) is gathered
+// from the chunks into one contiguous buffer, and its output is scattered back.
+// Dropout draws its masks from a generator keyed by (the step's draw from the
+// caller's rng, the layer, the chunk), so they do not depend on the threads.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -15,8 +33,18 @@
 #include "../io/error.hpp"
 #include "loss.hpp"
 #include "../core/random.hpp"
+#include "thread_pool.hpp"
 
 namespace ctnn {
+
+namespace detail {
+// A layer whose training pass couples the rows of a batch (batch statistics).
+template <class Layer>
+constexpr bool has_batch_statistics() noexcept {
+    if constexpr (requires { Layer::batch_statistics; }) return Layer::batch_statistics;
+    else return false;
+}
+}  // namespace detail
 
 template <class Model, Loss L>
 class Backprop {
@@ -26,15 +54,33 @@ public:
     static constexpr std::size_t input_size = Model::input_size;
     static constexpr std::size_t output_size = Model::output_size;
 
-    Backprop(L loss, std::size_t max_batch) : loss_(loss), max_batch_(max_batch) {
+    // The rows of a chunk for batches of up to max_batch rows: at least 16 (a
+    // chunk is worth a task), at most 16 chunks (each has a gradient block),
+    // a multiple of 8.
+    static constexpr std::size_t chunk_rows(std::size_t max_batch) noexcept {
+        const std::size_t sixteenth = (max_batch + 15) / 16;
+        return std::max<std::size_t>(16, (sixteenth + 7) / 8 * 8);
+    }
+
+    Backprop(L loss, std::size_t max_batch)
+        : loss_(loss), max_batch_(max_batch), chunk_rows_(chunk_rows(max_batch)),
+          chunks_((max_batch + chunk_rows_ - 1) / chunk_rows_) {
         if (max_batch == 0) throw Error("Backprop: the batch size is 0; expected at least 1");
         input_.resize(padded(max_batch * input_size));
         target_.resize(padded(max_batch * output_size));
+        predictions_.resize(padded(max_batch * output_size));
+        chunk_gradients_.resize((chunks_ - 1) * Model::parameter_count);
         detail::static_for<layer_count>([&](auto i) {
             using Layer = typename Model::template layer_type<i>;
-            outputs_[i].resize(padded(max_batch * Layer::output_size));
-            gradients_[i].resize(padded(max_batch * Layer::output_size));
-            scratch_[i].resize(padded(max_batch * Layer::scratch_per_sample));
+            outputs_[i].resize(chunks_ * chunk_stride(Layer::output_size));
+            gradients_[i].resize(chunks_ * chunk_stride(Layer::output_size));
+            scratch_[i].resize(chunks_ * chunk_stride(Layer::scratch_per_sample));
+            if constexpr (detail::has_batch_statistics<Layer>()) {
+                if constexpr (i > 0) whole_[i].x.resize(padded(max_batch * Layer::input_size));
+                whole_[i].y.resize(padded(max_batch * Layer::output_size));
+                whole_[i].dy.resize(padded(max_batch * Layer::output_size));
+                if constexpr (i > 0) whole_[i].dx.resize(padded(max_batch * Layer::input_size));
+            }
         });
     }
 
@@ -44,32 +90,57 @@ public:
     T* inputs() noexcept { return input_.data(); }
     T* targets() noexcept { return target_.data(); }
     // The model's outputs for the last batch run, row after row.
-    const T* predictions() const noexcept { return outputs_[layer_count - 1].data(); }
+    const T* predictions() const noexcept { return predictions_.data(); }
 
     // Runs the batch of n rows in inputs()/targets() through the model in
     // training mode and writes d(batch loss)/d(parameters) to gradient.
-    // Returns the batch loss. Requires 0 < n <= max_batch(). Training mode
-    // updates the model's state (BatchNormalization's moving statistics)
-    // whatever the loss turns out to be: a caller that may reject the step
-    // (the trainer, on a non-finite loss) keeps a copy of the state to put back.
-    double run(Model& model, std::size_t n, std::span<T, Model::parameter_count> gradient, Rng& rng) noexcept {
+    // Returns the batch loss. Requires 0 < n <= max_batch(). The chunks run on
+    // pool's threads when given, else in order on the caller's; the results
+    // are the same bits. Training mode updates the model's state
+    // (BatchNormalization's moving statistics) whatever the loss turns out to
+    // be: a caller that may reject the step (the trainer, on a non-finite
+    // loss) keeps a copy of the state to put back.
+    double run(Model& model, std::size_t n, std::span<T, Model::parameter_count> gradient, Rng& rng,
+               detail::ThreadPool* pool = nullptr) noexcept {
         T* params = model.parameters().data();
         T* state = model.state().data();
+        const std::size_t chunks = (n + chunk_rows_ - 1) / chunk_rows_;
+        const std::uint64_t key = rng.next();  // this step's Dropout masks
+        const auto rows_of = [&](std::size_t c) { return std::min(chunk_rows_, n - c * chunk_rows_); };
+        const auto each_chunk = [&](auto&& task) {
+            if (pool != nullptr) pool->run(chunks, task);
+            else for (std::size_t c = 0; c < chunks; ++c) task(c);
+        };
+
         detail::static_for<layer_count>([&](auto i) {
             using Layer = typename Model::template layer_type<i>;
-            const T* x = i == 0 ? input_.data() : outputs_[i == 0 ? 0 : i - 1].data();
-            Layer::forward_train(Model::template parameter_slice<i>(params), Model::template state_slice<i>(state), x,
-                                 outputs_[i].data(), scratch_[i].data(), n, rng);
+            const T* p = Model::template parameter_slice<i>(params);
+            T* s = Model::template state_slice<i>(state);
+            if constexpr (detail::has_batch_statistics<Layer>()) {
+                Whole& w = whole_[i];
+                const T* x = input_.data();
+                if constexpr (i > 0) x = gather<i - 1>(outputs_[i - 1], w.x, n);
+                Rng unused(Seed{key});
+                Layer::forward_train(p, s, x, w.y.data(), scratch_[i].data(), n, unused);
+                scatter<i>(w.y, outputs_[i], n);
+            } else {
+                each_chunk([&](std::size_t c) {
+                    Rng chunk_rng = keyed_rng(key, i, c);
+                    Layer::forward_train(p, s, layer_input<i>(c), chunk<i>(outputs_[i], c),
+                                         chunk_scratch<i>(c), rows_of(c), chunk_rng);
+                });
+            }
         });
 
         using Last = typename Model::template layer_type<layer_count - 1>;
         constexpr bool fused = FusedLoss<L, typename Last::activation>;
-        const T* p = predictions();
         double total = 0;
         for (std::size_t r = 0; r < n; ++r) {
-            const T* pr = p + r * output_size;
+            const std::size_t c = r / chunk_rows_, at = (r % chunk_rows_) * output_size;
+            const T* pr = chunk<layer_count - 1>(outputs_[layer_count - 1], c) + at;
             const T* yr = target_.data() + r * output_size;
-            T* gr = gradients_[layer_count - 1].data() + r * output_size;
+            T* gr = chunk<layer_count - 1>(gradients_[layer_count - 1], c) + at;
+            std::copy(pr, pr + output_size, predictions_.data() + r * output_size);
             total += loss_.value(pr, yr, output_size);
             if constexpr (fused)
                 loss_.template fused_gradient<typename Last::activation>(pr, yr, gr, output_size, T(1) / T(n));
@@ -81,24 +152,101 @@ public:
         detail::static_for<layer_count>([&](auto k) {
             constexpr std::size_t i = layer_count - 1 - k;
             using Layer = typename Model::template layer_type<i>;
-            const T* x = i == 0 ? input_.data() : outputs_[i == 0 ? 0 : i - 1].data();
-            T* dx = i == 0 ? nullptr : gradients_[i == 0 ? 0 : i - 1].data();  // the first layer's is never needed
-            Layer::template backward<fused && i == layer_count - 1>(
-                Model::template parameter_slice<i>(params), Model::template state_slice<i>(state), x,
-                outputs_[i].data(), scratch_[i].data(), gradients_[i].data(), dx,
-                Model::template parameter_slice<i>(dparams), n);
+            const T* p = Model::template parameter_slice<i>(params);
+            const T* s = Model::template state_slice<i>(state);
+            constexpr bool from_logits = fused && i == layer_count - 1;
+            if constexpr (detail::has_batch_statistics<Layer>()) {
+                Whole& w = whole_[i];
+                const T* x = i == 0 ? input_.data() : w.x.data();
+                gather<i>(gradients_[i], w.dy, n);
+                T* dx = i == 0 ? nullptr : w.dx.data();  // the first layer's is never needed
+                Layer::template backward<from_logits>(p, s, x, w.y.data(), scratch_[i].data(), w.dy.data(), dx,
+                                                      Model::template parameter_slice<i>(dparams), n);
+                if constexpr (i > 0) scatter<i - 1>(w.dx, gradients_[i - 1], n);
+            } else {
+                each_chunk([&](std::size_t c) {
+                    T* dx = nullptr;
+                    if constexpr (i > 0) dx = chunk<i - 1>(gradients_[i - 1], c);
+                    T* block = c == 0 ? dparams : chunk_gradients_.data() + (c - 1) * Model::parameter_count;
+                    Layer::template backward<from_logits>(p, s, layer_input<i>(c), chunk<i>(outputs_[i], c),
+                                                          chunk_scratch<i>(c), chunk<i>(gradients_[i], c), dx,
+                                                          Model::template parameter_slice<i>(block), rows_of(c));
+                });
+                // The chunks' gradients, added in chunk order.
+                constexpr std::size_t count = Layer::parameter_count;
+                if constexpr (count > 0) {
+                    T* into = Model::template parameter_slice<i>(dparams);
+                    for (std::size_t c = 1; c < chunks; ++c) {
+                        const T* from =
+                            Model::template parameter_slice<i>(chunk_gradients_.data() + (c - 1) * Model::parameter_count);
+                        for (std::size_t j = 0; j < count; ++j) into[j] += from[j];
+                    }
+                }
+            }
         });
         return total / double(n);
     }
 
 private:
     static std::size_t padded(std::size_t n) noexcept { return n + simd::max_lanes<T>; }
+    std::size_t chunk_stride(std::size_t per_row) const noexcept { return padded(chunk_rows_ * per_row); }
 
+    // Chunk c of a buffer of layer i's outputs (or output gradients).
+    template <std::size_t I>
+    T* chunk(std::vector<T>& buffer, std::size_t c) noexcept {
+        using Layer = typename Model::template layer_type<I>;
+        return buffer.data() + c * chunk_stride(Layer::output_size);
+    }
+    template <std::size_t I>
+    T* chunk_scratch(std::size_t c) noexcept {
+        using Layer = typename Model::template layer_type<I>;
+        return scratch_[I].data() + c * chunk_stride(Layer::scratch_per_sample);
+    }
+    // Layer i's input for chunk c: the batch's input rows (read only, so one
+    // contiguous buffer), or chunk c of the previous layer's outputs.
+    template <std::size_t I>
+    const T* layer_input(std::size_t c) noexcept {
+        if constexpr (I == 0) return input_.data() + c * chunk_rows_ * input_size;
+        else return chunk<I - 1>(outputs_[I - 1], c);
+    }
+
+    // The n rows of a chunked buffer of layer i's outputs into a contiguous
+    // one, and back.
+    template <std::size_t I>
+    const T* gather(std::vector<T>& chunked, std::vector<T>& whole, std::size_t n) noexcept {
+        constexpr std::size_t width = Model::template layer_type<I>::output_size;
+        for (std::size_t begin = 0; begin < n; begin += chunk_rows_) {
+            const T* from = chunk<I>(chunked, begin / chunk_rows_);
+            std::copy(from, from + std::min(chunk_rows_, n - begin) * width, whole.data() + begin * width);
+        }
+        return whole.data();
+    }
+    template <std::size_t I>
+    void scatter(const std::vector<T>& whole, std::vector<T>& chunked, std::size_t n) noexcept {
+        constexpr std::size_t width = Model::template layer_type<I>::output_size;
+        for (std::size_t begin = 0; begin < n; begin += chunk_rows_) {
+            const T* from = whole.data() + begin * width;
+            std::copy(from, from + std::min(chunk_rows_, n - begin) * width, chunk<I>(chunked, begin / chunk_rows_));
+        }
+    }
+
+    // The generator of layer i's chunk c in a step: its seed is the key mixed
+    // by one SplitMix64 round, so that streams of nearby keys do not overlap.
+    static Rng keyed_rng(std::uint64_t key, std::size_t layer, std::size_t c) noexcept {
+        Rng mix(Seed{key ^ (std::uint64_t(layer) << 40) ^ std::uint64_t(c)});
+        return Rng(Seed{mix.next()});
+    }
+
+    // The contiguous buffers of a layer with batch statistics.
+    struct Whole {
+        std::vector<T> x, y, dy, dx;
+    };
 
     L loss_;
-    std::size_t max_batch_;
-    std::vector<T> input_, target_;
+    std::size_t max_batch_, chunk_rows_, chunks_;
+    std::vector<T> input_, target_, predictions_, chunk_gradients_;
     std::array<std::vector<T>, layer_count> outputs_, gradients_, scratch_;
+    std::array<Whole, layer_count> whole_;
 };
 
 }  // namespace ctnn

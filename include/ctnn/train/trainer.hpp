@@ -5,6 +5,7 @@
 //   ctnn::Logs scores = trainer.evaluate(valid);   // scores["loss"], scores["binary_accuracy"]
 //   auto outputs = trainer.predict(rows);          // rows: a vector or span of std::array<float, inputs>
 //                                                  // (valid.x, say); one std::array<float, outputs> each
+//   trainer.fit(train, {.batch_size = 128, .threads = 2});   // the same model as with 1 thread, sooner
 //
 // Keras' rules (shared/KERAS.md): ceil(N / batch) steps per epoch with the last
 // partial batch kept; the rows reshuffled every epoch from the seed; the
@@ -60,6 +61,7 @@
 #include "optimizer.hpp"
 #include "progress.hpp"
 #include "../core/random.hpp"
+#include "thread_pool.hpp"
 
 namespace ctnn {
 
@@ -111,6 +113,9 @@ struct fit_options {
     bool shuffle = true;
     std::uint64_t seed = 0;
     int verbose = 1;
+    // Threads that share each batch's work, the caller's included; 0 for one
+    // per core. The trained model is the same bits for every count.
+    std::size_t threads = 1;
 };
 
 }  // namespace detail
@@ -180,6 +185,7 @@ public:
         const std::size_t batch = std::min(options.batch_size, rows);
         const std::size_t steps = (rows + options.batch_size - 1) / options.batch_size;
         Backprop<Model, L> pass(loss_, batch);
+        detail::ThreadPool pool(options.threads);
         Rng shuffle_rng(Seed{options.seed});
         Rng layer_rng(Seed{options.seed ^ 0xD1B54A32D192ED03ull});  // dropout masks: a stream of their own
         std::vector<std::size_t> order(rows);
@@ -190,7 +196,8 @@ public:
         std::vector<T> epoch_parameters(Model::parameter_count), epoch_state(Model::state_count);
         auto epoch_optimizer = optimizer_state_;
         Rng epoch_layer_rng = layer_rng;
-        std::vector<Output> valid_outputs(valid != nullptr ? std::min(evaluation_chunk, valid->size()) : 0);
+        std::vector<Output> valid_outputs(valid != nullptr ? std::min(pool.size() * evaluation_chunk, valid->size())
+                                                           : 0);
 
         History history;
         TrainingContext<T> context{std::span<T>(model_->parameters()), std::span<T>(model_->state()), history,
@@ -230,7 +237,8 @@ public:
                     detail::record_stop(history, progress, epoch, options.epochs, step, steps, what);
                 };
                 if constexpr (Model::state_count > 0) std::ranges::copy(model_->state(), state_before.begin());
-                const double loss = pass.run(*model_, n, std::span<T, Model::parameter_count>(gradient_), layer_rng);
+                const double loss =
+                    pass.run(*model_, n, std::span<T, Model::parameter_count>(gradient_), layer_rng, &pool);
                 if (const char* failed = not_finite(loss)) {
                     // Undone first: nothing below may leave the failed step's state behind.
                     if constexpr (Model::state_count > 0) std::ranges::copy(state_before, model_->state().begin());
@@ -252,7 +260,8 @@ public:
                     layer_rng = epoch_layer_rng;
                     for (std::size_t done = 0; done < step; ++done) {
                         const std::size_t m = load_batch(done);
-                        (void)pass.run(*model_, m, std::span<T, Model::parameter_count>(gradient_), layer_rng);
+                        (void)pass.run(*model_, m, std::span<T, Model::parameter_count>(gradient_), layer_rng,
+                                       &pool);
                         optimizer_.step(std::span<T>(model_->parameters()), std::span<const T>(gradient_),
                                         optimizer_state_);
                     }
@@ -270,7 +279,7 @@ public:
 
             logs = epoch_logs(loss_sum, metric_sums, seen);
             if (valid != nullptr) {
-                const Logs validation = evaluate_rows(*valid, valid_outputs);
+                const Logs validation = evaluate_rows(*valid, valid_outputs, &pool);
                 for (const auto& [name, value] : validation.entries()) logs.set("val_" + name, value);
             }
             history.append(logs);
@@ -289,15 +298,21 @@ public:
         return evaluate_rows(data, outputs);
     }
 
-    // The model's outputs for each row.
-    [[nodiscard]] std::vector<std::array<T, output_size>> predict(std::span<const std::array<T, input_size>> xs) const {
+    // The model's outputs for each row, on `threads` threads (0: one per
+    // core), each predicting blocks of evaluation_chunk rows: the outputs are
+    // the same bits for every count.
+    [[nodiscard]] std::vector<std::array<T, output_size>> predict(std::span<const std::array<T, input_size>> xs,
+                                                                  std::size_t threads = 1) const {
         std::vector<std::array<T, output_size>> ys(xs.size());
-        model_->predict(xs, ys);
+        predict(xs, ys, threads);
         return ys;
     }
-    void predict(std::span<const std::array<T, input_size>> xs, std::span<std::array<T, output_size>> ys) const {
+    void predict(std::span<const std::array<T, input_size>> xs, std::span<std::array<T, output_size>> ys,
+                 std::size_t threads = 1) const {
         detail::check_predict_sizes(xs.size(), ys.size());
-        model_->predict(xs, ys);
+        if (threads == 1 || xs.size() <= evaluation_chunk) return model_->predict(xs, ys);
+        detail::ThreadPool pool(threads);
+        predict_rows(xs, ys, pool);
     }
 
 private:
@@ -351,14 +366,27 @@ private:
         return nullptr;
     }
 
+    // model.predict over blocks of evaluation_chunk rows, the pool's tasks.
+    void predict_rows(std::span<const std::array<T, input_size>> xs, std::span<Output> ys,
+                      detail::ThreadPool& pool) const noexcept {
+        pool.run((xs.size() + evaluation_chunk - 1) / evaluation_chunk, [&](std::size_t block) {
+            const std::size_t begin = block * evaluation_chunk, n = std::min(evaluation_chunk, xs.size() - begin);
+            model_->predict(xs.subspan(begin, n), ys.subspan(begin, n));
+        });
+    }
+
     // The loss and metrics over data, predicted outputs.size() rows at a time
-    // into outputs (at least one row), then summed row by row in order.
-    Logs evaluate_rows(const Data& data, std::span<Output> outputs) const {
+    // into outputs (at least one row; on the pool's threads, when given, in
+    // blocks of evaluation_chunk rows), then summed row by row in order.
+    Logs evaluate_rows(const Data& data, std::span<Output> outputs, detail::ThreadPool* pool = nullptr) const {
         double loss_sum = 0;
         std::array<double, sizeof...(Ms)> sums{};
         for (std::size_t begin = 0; begin < data.size(); begin += outputs.size()) {
             const std::size_t n = std::min(outputs.size(), data.size() - begin);
-            model_->predict(std::span(data.x).subspan(begin, n), outputs.first(n));
+            if (pool != nullptr)
+                predict_rows(std::span(data.x).subspan(begin, n), outputs.first(n), *pool);
+            else
+                model_->predict(std::span(data.x).subspan(begin, n), outputs.first(n));
             for (std::size_t r = 0; r < n; ++r) {
                 const T* p = outputs[r].data();
                 const T* y = data.y[begin + r].data();

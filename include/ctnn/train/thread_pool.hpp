@@ -1,0 +1,51 @@
+// ThreadPool: the threads fit and predict share their work between (the
+// `threads` options). run(tasks, f) calls f(t) once for each t in [0, tasks)
+// on the pool's threads, the caller's included, and returns when every call
+// has returned. Which thread runs which task is left to chance, so callers
+// make each task write only its own outputs: that is how training gives the
+// same bits for any thread count (train/backprop.hpp). f must not throw.
+//
+// A pool of one thread runs the tasks in order on the caller and starts no
+// thread. The workers sleep on a condition variable between runs; a run costs
+// a lock, a wake-up and a wait, a few microseconds, so the callers hand it
+// tasks of at least tens of microseconds (a chunk of a batch through a layer).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <type_traits>
+
+#include "../io/detail/linkage.hpp"
+
+namespace ctnn::detail {
+
+class ThreadPool {
+public:
+    // threads: how many threads run tasks, the caller's included; 0 for one
+    // per core (std::thread::hardware_concurrency(), at least 1).
+    explicit ThreadPool(std::size_t threads);
+    ~ThreadPool();
+    ThreadPool(const ThreadPool&) = delete;
+    ThreadPool& operator=(const ThreadPool&) = delete;
+
+    std::size_t size() const noexcept;
+
+    template <class F>
+    void run(std::size_t tasks, F&& f) noexcept {
+        run_tasks(tasks, [](void* context, std::size_t t) { (*static_cast<std::remove_reference_t<F>*>(context))(t); },
+                  static_cast<void*>(&f));
+    }
+
+private:
+    void run_tasks(std::size_t tasks, void (*call)(void*, std::size_t), void* context) noexcept;
+
+    struct Workers;  // train/impl/thread_pool.ipp: the threads and what they share
+    std::unique_ptr<Workers> workers_;
+    std::size_t size_;
+};
+
+}  // namespace ctnn::detail
+
+#ifndef CTNN_COMPILED_LIB
+#include "impl/thread_pool.ipp"
+#endif
