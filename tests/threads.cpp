@@ -446,7 +446,7 @@ using ThreadedCNNDouble = BasicSequential<double, Input<8, 8, 1>, Conv2D<4, 3, 3
 TEST_CASE_TEMPLATE("fit with 1, 2, 3 and 4 threads trains the same model bit for bit", Model, ThreadedCNN,
                    ThreadedCNNDouble) {
     using T = typename Model::value_type;
-    const auto train = one_hot_dataset<T, 64, 3>(203, 5);  // batch 50: 4 chunks of 16 and 2; the last batch 3 rows
+    const auto train = one_hot_dataset<T, 64, 3>(203, 5);  // batch 100: chunks of 32, 32, 32 and 4; the last batch 3 rows
     const auto valid = one_hot_dataset<T, 64, 3>(300, 6);
     const auto probe = test::random_inputs<T, 64>(5, 7);
     std::vector<TrainingResult<T>> results;
@@ -456,7 +456,7 @@ TEST_CASE_TEMPLATE("fit with 1, 2, 3 and 4 threads trains the same model bit for
         std::ostringstream quiet;
         trainer.set_progress_stream(quiet);
         const History history = trainer.fit(
-            train, {.batch_size = 50, .epochs = 3, .validation_data = &valid, .seed = 9, .verbose = 0, .threads = threads});
+            train, {.batch_size = 100, .epochs = 3, .validation_data = &valid, .seed = 9, .verbose = 0, .threads = threads});
         results.push_back(result_of(model, history, probe));
     }
     for (std::size_t k = 1; k < results.size(); ++k) {
@@ -473,7 +473,7 @@ TEST_CASE_TEMPLATE("fit with 1, 2, 3 and 4 threads trains the same model bit for
 TEST_CASE("the chunked gradient of a batch is the mean of its rows' gradients") {
     using Model = BasicSequential<double, Input<6, 6, 1>, Conv2D<3, 3, 3, Tanh>, Flatten, Dense<48, 1, Sigmoid>>;
     Model model(Seed{4});
-    constexpr std::size_t P = Model::parameter_count, n = 37;  // chunks of 16, 16 and 5
+    constexpr std::size_t P = Model::parameter_count, n = 37;  // chunks of 32 and 5
     const auto data = binary_dataset<double, 36>(n, 8);
     Backprop<Model, BinaryCrossentropy> pass(BinaryCrossentropy{}, n), one(BinaryCrossentropy{}, 1);
     for (std::size_t r = 0; r < n; ++r) {
@@ -501,7 +501,7 @@ TEST_CASE("the chunked gradient of a batch is the mean of its rows' gradients") 
 TEST_CASE("Dropout's masks differ between the chunks of a batch and do not depend on the threads") {
     using Model = Sequential<Dense<4, 16, Tanh>, Dropout<0.5f>, Dense<16, 1>>;
     Model model(Seed{2});
-    constexpr std::size_t P = Model::parameter_count, n = 64;  // 4 chunks of 16
+    constexpr std::size_t P = Model::parameter_count, n = 64;  // 2 chunks of 32
     std::vector<float> a(P), b(P);
     std::vector<float> predictions_one, predictions_four;
     for (const std::size_t threads : {1u, 4u}) {
@@ -520,7 +520,7 @@ TEST_CASE("Dropout's masks differ between the chunks of a batch and do not depen
     std::vector<float> distinct = predictions_one;
     std::sort(distinct.begin(), distinct.end());
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-    CHECK(distinct.size() > 48);  // not one mask per position in a chunk, repeated (16 values)
+    CHECK(distinct.size() > 48);  // not one mask per position in a chunk, repeated (32 values)
 }
 
 TEST_CASE("predict with threads gives predict's outputs bit for bit") {

@@ -44,6 +44,8 @@
 #include <string>
 #include <vector>
 
+#include <sched.h>
+
 #include <benchmark/benchmark.h>
 
 #include <ctnn/ctnn.hpp>
@@ -164,6 +166,20 @@ inline void count_steps(benchmark::State& state) {
     state.counters["per_step"] =
         benchmark::Counter(double(steps), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
+// Whether this process may run on at least `threads` cores; if not, the case
+// is skipped with a message (scripts/benchmark pins the one-thread runs to one
+// core and runs the 2-thread cases again unpinned).
+inline bool has_cores_for(benchmark::State& state, std::size_t threads) {
+    cpu_set_t allowed;
+    CPU_ZERO(&allowed);
+    if (threads <= 1 || sched_getaffinity(0, sizeof allowed, &allowed) != 0 ||
+        std::size_t(CPU_COUNT(&allowed)) >= threads)
+        return true;
+    state.SkipWithError(("needs " + std::to_string(threads) + " cores; this process may run on " +
+                         std::to_string(CPU_COUNT(&allowed))).c_str());
+    return false;
+}
+
 inline void count_epoch(benchmark::State& state, std::size_t rows, double accuracy_sum) {
     state.counters["rows"] = double(rows);
     state.counters["epoch_s"] = benchmark::Counter(double(rows) / double(full_epoch_rows),

@@ -54,12 +54,14 @@ public:
     static constexpr std::size_t input_size = Model::input_size;
     static constexpr std::size_t output_size = Model::output_size;
 
-    // The rows of a chunk for batches of up to max_batch rows: at least 16 (a
-    // chunk is worth a task), at most 16 chunks (each has a gradient block),
-    // a multiple of 8.
+    // The rows of a chunk for batches of up to max_batch rows: at least 32, at
+    // most 8 chunks, a multiple of 8. Each chunk writes a whole parameter
+    // gradient that is then added to the others, a cost that fewer, larger
+    // chunks keep small (with chunks of 16, the Fashion-MNIST MLP's epoch took
+    // 17% longer); 8 chunks still feed 8 threads.
     static constexpr std::size_t chunk_rows(std::size_t max_batch) noexcept {
-        const std::size_t sixteenth = (max_batch + 15) / 16;
-        return std::max<std::size_t>(16, (sixteenth + 7) / 8 * 8);
+        const std::size_t eighth = (max_batch + 7) / 8;
+        return std::max<std::size_t>(32, (eighth + 7) / 8 * 8);
     }
 
     Backprop(L loss, std::size_t max_batch)
