@@ -53,7 +53,7 @@ void register_batch(const ConvCase<CNN>& c) {
 
 // One epoch with fit's `threads` (the model is the same bits for every count).
 void train_cnn_epoch(benchmark::State& state, std::size_t threads) {
-    if (!bench::conv::has_cores_for(state, std::size_t(threads))) return;
+    if (!bench::conv::has_cores_for(state, threads)) return;
     const auto& loaded = epoch_data();
     if (!loaded.data) {
         state.SkipWithError(loaded.error.c_str());

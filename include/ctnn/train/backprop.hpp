@@ -65,18 +65,18 @@ public:
     }
 
     Backprop(L loss, std::size_t max_batch)
-        : loss_(loss), max_batch_(max_batch), chunk_rows_(chunk_rows(max_batch)),
-          chunks_((max_batch + chunk_rows_ - 1) / chunk_rows_) {
+        : loss_(loss), max_batch_(max_batch), chunk_rows_(chunk_rows(max_batch)) {
         if (max_batch == 0) throw Error("Backprop: the batch size is 0; expected at least 1");
+        const std::size_t chunks = (max_batch + chunk_rows_ - 1) / chunk_rows_;
         input_.resize(padded(max_batch * input_size));
         target_.resize(padded(max_batch * output_size));
         predictions_.resize(padded(max_batch * output_size));
-        chunk_gradients_.resize((chunks_ - 1) * Model::parameter_count);
+        chunk_gradients_.resize((chunks - 1) * Model::parameter_count);
         detail::static_for<layer_count>([&](auto i) {
             using Layer = typename Model::template layer_type<i>;
-            outputs_[i].resize(chunks_ * chunk_stride(Layer::output_size));
-            gradients_[i].resize(chunks_ * chunk_stride(Layer::output_size));
-            scratch_[i].resize(chunks_ * chunk_stride(Layer::scratch_per_sample));
+            outputs_[i].resize(chunks * chunk_stride(Layer::output_size));
+            gradients_[i].resize(chunks * chunk_stride(Layer::output_size));
+            scratch_[i].resize(chunks * chunk_stride(Layer::scratch_per_sample));
             if constexpr (detail::has_batch_statistics<Layer>()) {
                 if constexpr (i > 0) whole_[i].x.resize(padded(max_batch * Layer::input_size));
                 whole_[i].y.resize(padded(max_batch * Layer::output_size));
@@ -245,7 +245,7 @@ private:
     };
 
     L loss_;
-    std::size_t max_batch_, chunk_rows_, chunks_;
+    std::size_t max_batch_, chunk_rows_;
     std::vector<T> input_, target_, predictions_, chunk_gradients_;
     std::array<std::vector<T>, layer_count> outputs_, gradients_, scratch_;
     std::array<Whole, layer_count> whole_;
