@@ -6,7 +6,9 @@ throughput / peer throughput: above 1 means ctnn is faster).
 
 Benchmarks are named BM_<case>/<library>. A case whose runs count items
 (items_per_second) is shown as throughput, the Fashion-MNIST epoch as seconds
-per epoch with its test accuracy, the rest as time per call. Times are CPU
+per epoch with its test accuracy (and the rows it trained on, when fewer than
+60,000: its time is then scaled to 60,000 rows, tiny-dnn's CNN epoch always
+is), the rest as time per call. Times are CPU
 times, as throughputs are (Google Benchmark's items_per_second divides by CPU
 time): on a shared machine the real time of a pinned program also counts the
 other processes that ran on its core (on a 2-core machine shared with
@@ -70,6 +72,7 @@ FLOPS = {
     "BM_DilatedStack_1024": 2 * 1024 * (8 * 3 + 3 * 8 * 24),
     CNN_EPOCH: 60000 * 2 * (3 * (26 * 26 * 32 * 9 + 11 * 11 * 64 * 288 + 1600 * 10) - 26 * 26 * 32 * 9),
 }
+FULL_EPOCH_ROWS = 60000  # the Fashion-MNIST training set
 UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
 
 
@@ -109,7 +112,8 @@ def read_runs(paths):
         unit = lambda e: UNIT_SECONDS[e.get("time_unit", "ns")]
         row = {"seconds": statistics.median(e.get("cpu_time", e["real_time"]) * unit(e) for e in entries),
                "real_seconds": statistics.median(e["real_time"] * unit(e) for e in entries)}
-        for field in ("items_per_second", "epoch_s", "per_step", "test_accuracy", "GFLOP/s", "params_mod64", "input_mod64", "code_mod64"):
+        for field in ("items_per_second", "epoch_s", "per_step", "test_accuracy", "rows", "GFLOP/s", "params_mod64",
+                      "input_mod64", "code_mod64"):
             values = [e[field] for e in entries if field in e]
             if values:
                 row[field] = statistics.median(values)
@@ -139,6 +143,10 @@ def cell(case, run):
         text = f"{seconds(case, run):.3g} s"
         if "test_accuracy" in run:
             text += f", acc {run['test_accuracy']:.3f}"
+        # An epoch cut short (tiny-dnn's CNN epoch always is; $CTNN_BENCH_CNN_ROWS cuts any):
+        # epoch_s is scaled to the full set, the accuracy is after the rows trained on.
+        if "rows" in run and run["rows"] < FULL_EPOCH_ROWS:
+            text += f" ({run['rows']:.0f} rows)"
         return text
     if "items_per_second" in run:
         return f"{run['items_per_second'] / 1e6:.3g} M/s"
