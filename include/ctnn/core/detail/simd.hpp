@@ -14,11 +14,11 @@
 // The scalar overloads are always compiled (Cortex-M, -Dsimd=disabled, and the
 // scalar test build use only them). The vector ones exist when CTNN_SIMD is 1.
 //
-// Which vectors: on x86 up to AVX2 (SSE2, SSE3, SSE4.1, AVX, AVX2, with or
+// Which vectors: on x86 (SSE2, SSE3, SSE4.1, AVX, AVX2, AVX-512F, with or
 // without FMA) ctnn's own, simd_x86.hpp's x86::vec over the intrinsics, with
 // the same instructions xsimd 8.1 emits, so that a translation unit does not
-// parse the whole of xsimd (0.5-0.7 s: <xsimd/xsimd.hpp> pulls in <complex>,
-// <sstream>, ...). Everywhere else (AVX-512, FMA4, NEON, any other xsimd
+// parse the whole of xsimd (0.6-0.9 s: <xsimd/xsimd.hpp> pulls in <complex>,
+// <sstream>, ...). Everywhere else (FMA4, NEON, any other xsimd
 // architecture) xsimd::batch through <xsimd/xsimd.hpp>; defining
 // CTNN_XSIMD_BATCH takes that path on x86 too (to compare the two, or as a
 // fallback). CTNN_SIMD_X86 tells which path this build took.
@@ -41,8 +41,7 @@
 #include <emmintrin.h>  // sqrtss and sqrtsd for simd::sqrt of a scalar
 #endif
 
-#if CTNN_SIMD && !defined(CTNN_XSIMD_BATCH) && defined(__SSE2__) && !defined(__AVX512F__) && \
-    !defined(__FMA4__) && (defined(__x86_64__) || defined(__i386__))
+#if CTNN_SIMD && !defined(CTNN_XSIMD_BATCH) && defined(__SSE2__) && !defined(__FMA4__) && (defined(__x86_64__) || defined(__i386__))
 #define CTNN_SIMD_X86 1
 #else
 #define CTNN_SIMD_X86 0
@@ -308,7 +307,8 @@ using widest = x86::vec<T, x86::widest_bytes>;
 template <class T, std::size_t Lanes>
 using with_lanes = std::conditional_t<
     Lanes == 1, T,
-    std::conditional_t<Lanes * sizeof(T) == 16 || (Lanes * sizeof(T) == 32 && x86::widest_bytes == 32),
+    std::conditional_t<Lanes * sizeof(T) == 16 || (Lanes * sizeof(T) == 32 && x86::widest_bytes >= 32) ||
+                           (Lanes * sizeof(T) == 64 && x86::widest_bytes == 64),
                        x86::vec<T, Lanes * sizeof(T)>, void>>;
 
 #elif CTNN_SIMD

@@ -1,7 +1,7 @@
-// ctnn's own SIMD vectors for x86 from SSE2 to AVX2 with FMA, included by
+// ctnn's own SIMD vectors for x86 from SSE2 to AVX-512F with FMA, included by
 // core/detail/simd.hpp only (the one SIMD header) when CTNN_SIMD is on, the
-// target is x86 without AVX-512 (and without AMD's FMA4), and
-// CTNN_XSIMD_BATCH is not defined. Everything else uses xsimd::batch.
+// target is x86 (without AMD's FMA4), and CTNN_XSIMD_BATCH is not defined.
+// Everything else uses xsimd::batch.
 //
 // Why: the full <xsimd/xsimd.hpp> costs 0.5-0.7 s of parsing in every
 // translation unit (its batch header pulls in <complex>, <sstream>, ...), for
@@ -17,7 +17,13 @@
 // integers on 256-bit registers without AVX2 work in two 128-bit halves, > is
 // < with the operands swapped on AVX, ...), so the results are the same bits
 // and the code the compiler emits is the same: compare
-// `-S -DCTNN_XSIMD_BATCH` with this path.
+// `-S -DCTNN_XSIMD_BATCH` with this path. With AVX-512F the 64-byte vectors
+// are xsimd's avx512f ones: comparisons give a mask register (__mmask16 or
+// __mmask8) and select is a masked blend. Two operations differ on purpose:
+// unary minus flips the sign bit, as on the narrower vectors and the scalars
+// (xsimd's avx512 neg is 0 - x, +0 for 0), and the lane sum takes the two
+// 256-bit halves with AVX512F's extract (xsimd's with AVX512DQ's), the same
+// values added in the same order.
 #pragma once
 
 #include <cstddef>
@@ -41,6 +47,9 @@
 #if defined(__AVX2__)
 #include <avx2intrin.h>
 #endif
+#if defined(__AVX512F__)
+#include <avx512fintrin.h>
+#endif
 #if defined(__FMA__)
 #include <fmaintrin.h>
 #endif
@@ -59,8 +68,10 @@
 
 namespace ctnn::simd::x86 {
 
-// The widest register: 32 bytes with AVX, 16 with SSE2.
-#if defined(__AVX__)
+// The widest register: 64 bytes with AVX-512F, 32 with AVX, 16 with SSE2.
+#if defined(__AVX512F__)
+inline constexpr std::size_t widest_bytes = 64;
+#elif defined(__AVX__)
 inline constexpr std::size_t widest_bytes = 32;
 #else
 inline constexpr std::size_t widest_bytes = 16;
@@ -96,12 +107,38 @@ struct register_of<T, 32> {
     using type = __m256i;
 };
 #endif
+#if defined(__AVX512F__)
+template <>
+struct register_of<float, 64> {
+    using type = __m512;
+};
+template <>
+struct register_of<double, 64> {
+    using type = __m512d;
+};
+template <class T>
+    requires std::is_integral_v<T>
+struct register_of<T, 64> {
+    using type = __m512i;
+};
+#endif
 
-// The result of a comparison of two vecs: all ones or all zeros per lane, in
-// the register of the compared type (as xsimd's batch_bool).
+// The result of a comparison of two vecs (as xsimd's batch_bool): all ones or
+// all zeros per lane in the register of the compared type, and with AVX-512
+// one bit per lane in a mask register.
+template <class T, std::size_t Bytes>
+struct mask_register_of {
+    using type = typename register_of<T, Bytes>::type;
+};
+#if defined(__AVX512F__)
+template <class T>
+struct mask_register_of<T, 64> {
+    using type = std::conditional_t<sizeof(T) == 4, __mmask16, __mmask8>;
+};
+#endif
 template <class T, std::size_t Bytes>
 struct mask {
-    using register_type = typename register_of<T, Bytes>::type;
+    using register_type = typename mask_register_of<T, Bytes>::type;
     register_type data;
 };
 
@@ -111,6 +148,7 @@ class vec {
     static constexpr bool is_float = std::is_same_v<T, float>;
     static constexpr bool is_double = std::is_same_v<T, double>;
     static constexpr bool wide = Bytes == 32;
+    static constexpr bool wider = Bytes == 64;
     static_assert(is_float || is_double || std::is_same_v<T, std::uint32_t> || std::is_same_v<T, std::uint64_t>);
 
 public:
@@ -126,6 +164,12 @@ public:
     operator register_type() const noexcept { return data; }
 
     static vec load_unaligned(const T* p) noexcept {
+#if defined(__AVX512F__)
+        if constexpr (is_float && wider) return _mm512_loadu_ps(p);
+        else if constexpr (is_double && wider) return _mm512_loadu_pd(p);
+        else if constexpr (wider) return _mm512_loadu_si512(p);
+        else
+#endif
 #if defined(__AVX__)
         if constexpr (is_float && wide) return _mm256_loadu_ps(p);
         else if constexpr (is_double && wide) return _mm256_loadu_pd(p);
@@ -138,6 +182,12 @@ public:
     }
 
     void store_unaligned(T* p) const noexcept {
+#if defined(__AVX512F__)
+        if constexpr (is_float && wider) _mm512_storeu_ps(p, data);
+        else if constexpr (is_double && wider) _mm512_storeu_pd(p, data);
+        else if constexpr (wider) _mm512_storeu_si512(p, data);
+        else
+#endif
 #if defined(__AVX__)
         if constexpr (is_float && wide) _mm256_storeu_ps(p, data);
         else if constexpr (is_double && wide) _mm256_storeu_pd(p, data);
@@ -150,6 +200,12 @@ public:
     }
 
     friend vec operator+(const vec& a, const vec& b) noexcept {
+#if defined(__AVX512F__)
+        if constexpr (is_float && wider) return _mm512_add_ps(a, b);
+        else if constexpr (is_double && wider) return _mm512_add_pd(a, b);
+        else if constexpr (wider) return integer_op<op::add>(a, b);
+        else
+#endif
 #if defined(__AVX__)
         if constexpr (is_float && wide) return _mm256_add_ps(a, b);
         else if constexpr (is_double && wide) return _mm256_add_pd(a, b);
@@ -160,6 +216,12 @@ public:
         else return integer_op<op::add>(a, b);
     }
     friend vec operator-(const vec& a, const vec& b) noexcept {
+#if defined(__AVX512F__)
+        if constexpr (is_float && wider) return _mm512_sub_ps(a, b);
+        else if constexpr (is_double && wider) return _mm512_sub_pd(a, b);
+        else if constexpr (wider) return integer_op<op::sub>(a, b);
+        else
+#endif
 #if defined(__AVX__)
         if constexpr (is_float && wide) return _mm256_sub_ps(a, b);
         else if constexpr (is_double && wide) return _mm256_sub_pd(a, b);
@@ -172,6 +234,11 @@ public:
     friend vec operator*(const vec& a, const vec& b) noexcept
         requires(!std::is_integral_v<T>)
     {
+#if defined(__AVX512F__)
+        if constexpr (is_float && wider) return _mm512_mul_ps(a, b);
+        else if constexpr (is_double && wider) return _mm512_mul_pd(a, b);
+        else
+#endif
 #if defined(__AVX__)
         if constexpr (is_float && wide) return _mm256_mul_ps(a, b);
         else if constexpr (is_double && wide) return _mm256_mul_pd(a, b);
@@ -183,6 +250,11 @@ public:
     friend vec operator/(const vec& a, const vec& b) noexcept
         requires(!std::is_integral_v<T>)
     {
+#if defined(__AVX512F__)
+        if constexpr (is_float && wider) return _mm512_div_ps(a, b);
+        else if constexpr (is_double && wider) return _mm512_div_pd(a, b);
+        else
+#endif
 #if defined(__AVX__)
         if constexpr (is_float && wide) return _mm256_div_ps(a, b);
         else if constexpr (is_double && wide) return _mm256_div_pd(a, b);
@@ -195,6 +267,13 @@ public:
     friend vec operator-(const vec& a) noexcept
         requires(!std::is_integral_v<T>)
     {
+#if defined(__AVX512F__)
+        if constexpr (is_float && wider)
+            return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(a), _mm512_set1_epi32(INT32_MIN)));
+        else if constexpr (is_double && wider)
+            return _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(a), _mm512_set1_epi64(INT64_MIN)));
+        else
+#endif
 #if defined(__AVX__)
         if constexpr (is_float && wide) return _mm256_xor_ps(a, _mm256_castsi256_ps(_mm256_set1_epi32(INT32_MIN)));
         else if constexpr (is_double && wide) return _mm256_xor_pd(a, _mm256_castsi256_pd(_mm256_set1_epi64x(INT64_MIN)));
@@ -233,6 +312,11 @@ public:
     friend mask<T, Bytes> operator<(const vec& a, const vec& b) noexcept
         requires(!std::is_integral_v<T>)
     {
+#if defined(__AVX512F__)
+        if constexpr (is_float && wider) return {_mm512_cmp_ps_mask(a, b, _CMP_LT_OQ)};
+        else if constexpr (is_double && wider) return {_mm512_cmp_pd_mask(a, b, _CMP_LT_OQ)};
+        else
+#endif
 #if defined(__AVX__)
         if constexpr (is_float && wide) return {_mm256_cmp_ps(a, b, _CMP_LT_OQ)};
         else if constexpr (is_double && wide) return {_mm256_cmp_pd(a, b, _CMP_LT_OQ)};
@@ -244,13 +328,20 @@ public:
     friend mask<T, Bytes> operator>(const vec& a, const vec& b) noexcept
         requires(!std::is_integral_v<T>)
     {
-        if constexpr (wide) return b < a;
+        if constexpr (is_float && wider) return {_mm512_cmp_ps_mask(a, b, _CMP_GT_OQ)};
+        else if constexpr (wider) return {_mm512_cmp_pd_mask(a, b, _CMP_GT_OQ)};
+        else if constexpr (wide) return b < a;
         else if constexpr (is_float) return {_mm_cmpgt_ps(a, b)};
         else return {_mm_cmpgt_pd(a, b)};
     }
     friend mask<T, Bytes> operator<=(const vec& a, const vec& b) noexcept
         requires(!std::is_integral_v<T>)
     {
+#if defined(__AVX512F__)
+        if constexpr (is_float && wider) return {_mm512_cmp_ps_mask(a, b, _CMP_LE_OQ)};
+        else if constexpr (is_double && wider) return {_mm512_cmp_pd_mask(a, b, _CMP_LE_OQ)};
+        else
+#endif
 #if defined(__AVX__)
         if constexpr (is_float && wide) return {_mm256_cmp_ps(a, b, _CMP_LE_OQ)};
         else if constexpr (is_double && wide) return {_mm256_cmp_pd(a, b, _CMP_LE_OQ)};
@@ -262,13 +353,22 @@ public:
     friend mask<T, Bytes> operator>=(const vec& a, const vec& b) noexcept
         requires(!std::is_integral_v<T>)
     {
-        if constexpr (wide) return b <= a;
+        if constexpr (is_float && wider) return {_mm512_cmp_ps_mask(a, b, _CMP_GE_OQ)};
+        else if constexpr (wider) return {_mm512_cmp_pd_mask(a, b, _CMP_GE_OQ)};
+        else if constexpr (wide) return b <= a;
         else if constexpr (is_float) return {_mm_cmpge_ps(a, b)};
         else return {_mm_cmpge_pd(a, b)};
     }
 
 private:
     static register_type broadcast(T value) noexcept {
+#if defined(__AVX512F__)
+        if constexpr (is_float && wider) return _mm512_set1_ps(value);
+        else if constexpr (is_double && wider) return _mm512_set1_pd(value);
+        else if constexpr (wider && sizeof(T) == 4) return _mm512_set1_epi32(static_cast<int>(value));
+        else if constexpr (wider) return _mm512_set1_epi64(static_cast<long long>(value));
+        else
+#endif
 #if defined(__AVX__)
         if constexpr (is_float && wide) return _mm256_set1_ps(value);
         else if constexpr (is_double && wide) return _mm256_set1_pd(value);
@@ -303,7 +403,14 @@ private:
 
     template <op O>
     static vec integer_op(const vec& a, const vec& b) noexcept {
-        if constexpr (!wide) {
+        if constexpr (wider) {
+#if defined(__AVX512F__)
+            if constexpr (O == op::add && sizeof(T) == 4) return _mm512_add_epi32(a, b);
+            else if constexpr (O == op::add) return _mm512_add_epi64(a, b);
+            else if constexpr (sizeof(T) == 4) return _mm512_sub_epi32(a, b);
+            else return _mm512_sub_epi64(a, b);
+#endif
+        } else if constexpr (!wide) {
             return integer_half<O>(a, b);
         } else {
 #if defined(__AVX2__)
@@ -321,7 +428,16 @@ private:
     }
     template <op O>
     static vec integer_shift(const vec& a, std::int32_t n) noexcept {
-        if constexpr (!wide) {
+        if constexpr (wider) {
+#if defined(__AVX512F__)
+            // By a count in a register (vpslld zmm, xmm): the count need not be an immediate at -O0.
+            const __m128i count = _mm_cvtsi32_si128(n);
+            if constexpr (O == op::shift_left && sizeof(T) == 4) return _mm512_sll_epi32(a, count);
+            else if constexpr (O == op::shift_left) return _mm512_sll_epi64(a, count);
+            else if constexpr (sizeof(T) == 4) return _mm512_srl_epi32(a, count);
+            else return _mm512_srl_epi64(a, count);
+#endif
+        } else if constexpr (!wide) {
             return shift_half<O>(a, n);
         } else {
 #if defined(__AVX2__)
@@ -343,6 +459,11 @@ template <class T, std::size_t Bytes>
 inline vec<T, Bytes> blend(const mask<T, Bytes>& condition, const vec<T, Bytes>& if_true,
                            const vec<T, Bytes>& if_false) noexcept {
     constexpr bool is_float = std::is_same_v<T, float>;
+#if defined(__AVX512F__)
+    if constexpr (Bytes == 64 && is_float) return _mm512_mask_blend_ps(condition.data, if_false, if_true);
+    else if constexpr (Bytes == 64) return _mm512_mask_blend_pd(condition.data, if_false, if_true);
+    else
+#endif
 #if defined(__AVX__)
     if constexpr (Bytes == 32 && is_float) return _mm256_blendv_ps(if_false, if_true, condition.data);
     else if constexpr (Bytes == 32) return _mm256_blendv_pd(if_false, if_true, condition.data);
@@ -362,6 +483,11 @@ inline vec<T, Bytes> blend(const mask<T, Bytes>& condition, const vec<T, Bytes>&
 template <class T, std::size_t Bytes>
 inline vec<T, Bytes> square_root(const vec<T, Bytes>& x) noexcept {
     constexpr bool is_float = std::is_same_v<T, float>;
+#if defined(__AVX512F__)
+    if constexpr (Bytes == 64 && is_float) return _mm512_sqrt_ps(x);
+    else if constexpr (Bytes == 64) return _mm512_sqrt_pd(x);
+    else
+#endif
 #if defined(__AVX__)
     if constexpr (Bytes == 32 && is_float) return _mm256_sqrt_ps(x);
     else if constexpr (Bytes == 32) return _mm256_sqrt_pd(x);
@@ -375,6 +501,15 @@ inline vec<T, Bytes> square_root(const vec<T, Bytes>& x) noexcept {
 template <class T, std::size_t Bytes>
 inline T lane_sum(const vec<T, Bytes>& v) noexcept {
     constexpr bool is_float = std::is_same_v<T, float>;
+#if defined(__AVX512F__)
+    // The high 256-bit half plus the low one, then the sum of that (xsimd's avx512f hadd).
+    if constexpr (Bytes == 64 && is_float) {
+        const __m256 high = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
+        return lane_sum(vec<float, 32>(_mm256_add_ps(high, _mm512_castps512_ps256(v))));
+    } else if constexpr (Bytes == 64) {
+        return lane_sum(vec<double, 32>(_mm256_add_pd(_mm512_extractf64x4_pd(v, 1), _mm512_castpd512_pd256(v))));
+    } else
+#endif
 #if defined(__AVX__)
     if constexpr (Bytes == 32 && is_float) {
         __m256 tmp = _mm256_permute2f128_ps(v, v, 1);
@@ -415,6 +550,11 @@ using bits_of = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>
 template <class T, std::size_t Bytes>
 inline vec<bits_of<T>, Bytes> to_bits(const vec<T, Bytes>& v) noexcept {
     constexpr bool is_float = std::is_same_v<T, float>;
+#if defined(__AVX512F__)
+    if constexpr (Bytes == 64 && is_float) return _mm512_castps_si512(v);
+    else if constexpr (Bytes == 64) return _mm512_castpd_si512(v);
+    else
+#endif
 #if defined(__AVX__)
     if constexpr (Bytes == 32 && is_float) return _mm256_castps_si256(v);
     else if constexpr (Bytes == 32) return _mm256_castpd_si256(v);
@@ -426,6 +566,11 @@ inline vec<bits_of<T>, Bytes> to_bits(const vec<T, Bytes>& v) noexcept {
 template <class T, std::size_t Bytes>
 inline vec<T, Bytes> from_bits(const vec<bits_of<T>, Bytes>& b) noexcept {
     constexpr bool is_float = std::is_same_v<T, float>;
+#if defined(__AVX512F__)
+    if constexpr (Bytes == 64 && is_float) return _mm512_castsi512_ps(b);
+    else if constexpr (Bytes == 64) return _mm512_castsi512_pd(b);
+    else
+#endif
 #if defined(__AVX__)
     if constexpr (Bytes == 32 && is_float) return _mm256_castsi256_ps(b);
     else if constexpr (Bytes == 32) return _mm256_castsi256_pd(b);
