@@ -166,6 +166,51 @@ TEST_CASE("one inference runs every layer through two ping-pong buffers, as the 
     for (std::size_t j = 0; j < 3; ++j) CHECK(y[j] == acts.back()[j]);
 }
 
+// Pass-through layers (Flatten, Reshape, Dropout) are not run at inference
+// before the last layer: the next layer reads their input's buffer, and the
+// computing layers still alternate between the two buffers. Everywhere a
+// pass-through layer can stand: first, twice in a row, last, in a two-layer
+// model; the outputs equal the layers run in turn.
+using Passing = Sequential<Input<2, 3>, Flatten, Dropout<0.25f>, Dense<6, 5, Tanh>, Reshape<5, 1>, Dense<1, 3>, Flatten,
+                           Dropout<0.5f>, Dense<15, 4>, Flatten>;
+static_assert(Passing::output_buffer == std::array<std::size_t, 9>{Passing::in_x, Passing::in_x, 0, 0, 1, 1, 1, 0,
+                                                                     Passing::in_output});
+static_assert(BasicSequential<double, Dropout<0.5f>, Dense<3, 2>>::output_buffer ==
+              std::array<std::size_t, 2>{2, 3});  // in_x, in_output
+static_assert(Sequential<Dense<3, 2>, Dropout<0.5f>>::output_buffer == std::array<std::size_t, 2>{0, 3});
+static_assert(Mixed::output_buffer == std::array<std::size_t, 7>{0, 1, 0, 1, 1, 0, Mixed::in_output});
+
+template <class Model>
+void check_against_layers_in_turn(std::uint64_t seed) {
+    using T = typename Model::value_type;
+    auto m = std::make_unique<Model>(Seed{seed});
+    Rng rng(Seed{seed + 1});
+    std::array<T, Model::input_size> x;
+    for (T& v : x) v = T(rng.uniform(-1, 1));
+    const auto y = (*m)(x);
+    std::vector<T> act(x.begin(), x.end());
+    std::size_t p = 0;
+    detail::static_for<Model::layer_count>([&](auto i) {
+        using L = typename Model::template layer_type<i>;
+        std::vector<T> out(kernels::padded_size<T>(L::output_size) + 8);
+        act.resize(kernels::padded_size<T>(L::input_size) + 8);
+        L::forward(m->parameters().data() + p, nullptr, act.data(), out.data());
+        out.resize(L::output_size);
+        act = out;
+        p += L::parameter_count;
+    });
+    for (std::size_t j = 0; j < Model::output_size; ++j) CHECK(y[j] == act[j]);
+}
+
+TEST_CASE("pass-through layers are skipped at inference, wherever they stand, with the same outputs") {
+    check_against_layers_in_turn<Passing>(5);
+    check_against_layers_in_turn<BasicSequential<double, Input<2, 3>, Flatten, Dense<6, 2>>>(6);
+    check_against_layers_in_turn<BasicSequential<double, Dropout<0.5f>, Dense<3, 2>>>(7);
+    check_against_layers_in_turn<Sequential<Dense<3, 2>, Dropout<0.5f>>>(8);
+    check_against_layers_in_turn<Sequential<Input<4, 4, 1>, Conv2D<3, 2, 2, ReLU>, MaxPooling2D<3, 3>, Flatten, Dropout<0.5f>,
+                                            Dense<3, 2, Softmax>>>(9);
+}
+
 // Streaming (core/layer.hpp, StreamingLayer): the per-stream state lives in the
 // caller's Model::Stream, sliced per layer at compile-time offsets; layers of
 // today have none and step with their forward pass.

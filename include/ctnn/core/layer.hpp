@@ -133,6 +133,13 @@ concept ElementwiseLayer = ShapePreservingLayer<L> && requires { requires L::ele
 template <class L>
 concept LayerDescription = FixedShapeLayer<L> || ShapePreservingLayer<L> || ShapedLayer<L>;
 
+// A concrete layer whose inference output is its input, unchanged (Flatten,
+// Reshape, Dropout): `passes_through = true`. A model does not run it in a
+// single-sample inference: the next layer reads its input (only a last
+// layer, which fills the output, copies).
+template <class L>
+concept PassThroughLayer = requires { requires L::passes_through; };
+
 // A concrete layer that can run a tile of samples in lane order.
 template <class L>
 concept LanesLayer = requires(const typename L::value_type* in, typename L::value_type* out) {

@@ -243,6 +243,24 @@ public:
     }();
     static constexpr std::size_t inference_buffer_count = layer_count > 2 ? 2 : layer_count - 1;
 
+    // Where layer i's single-sample output is: in_x (the caller's x), in_output
+    // (work's output buffer, the last layer's), or ping-pong buffer 0 or 1. A
+    // PassThroughLayer before the last is not run: its output is its input's
+    // buffer. The others alternate between the two buffers, so a layer never
+    // writes the buffer it reads. (Flatten and Dropout copied 13 KB per image
+    // of the Fashion-MNIST CNN, 3.6% of its inference time.)
+    static constexpr std::size_t in_x = 2, in_output = 3;
+    static constexpr auto output_buffer = [] {
+        std::array<std::size_t, layer_count> where{};
+        std::size_t current = in_x;
+        detail::static_for<layer_count>([&](auto i) {
+            if constexpr (i + 1 == layer_count) where[i] = in_output;
+            else if constexpr (PassThroughLayer<layer_type<i>>) where[i] = current;
+            else where[i] = current = current == 0 ? 1 : 0;
+        });
+        return where;
+    }();
+
     // The bytes one single-sample inference (operator(), predict, step) works
     // in: the padded output buffer the last layer writes, then the
     // inference_buffer_count ping-pong buffers, each starting on
@@ -573,20 +591,22 @@ private:
     }
 
     // Calls run(i, in, y) for each layer i in turn through the two ping-pong
-    // buffers of work: in is x for the first layer, y is work's output buffer
-    // (its first padded_size(output_size) values) for the last.
+    // buffers of work (output_buffer): in is x for the first layer, y is
+    // work's output buffer (its first padded_size(output_size) values) for
+    // the last; pass-through layers before the last are skipped.
     template <class Run>
     void run_layers(const T* x, T* work, Run&& run) const noexcept {
         constexpr std::size_t first_buffer = kernels::padded_size<T>(output_size);
-        constexpr std::size_t slots = std::max<std::size_t>(inference_buffer_count, 1);
+        const auto buffer = [&](std::size_t where) -> T* {
+            return where == in_output ? work : work + first_buffer + where * inference_buffer_size;
+        };
         if constexpr (layers_run) detail::static_for<layer_count>([&](auto i) {
-            const T* in;
-            T* y;
-            if constexpr (i == 0) in = x;
-            else in = work + first_buffer + (i - 1) % slots * inference_buffer_size;
-            if constexpr (i + 1 == layer_count) y = work;
-            else y = work + first_buffer + i % slots * inference_buffer_size;
-            run(i, in, y);
+            if constexpr (i + 1 == layer_count || !PassThroughLayer<layer_type<i>>) {
+                const T* in;
+                if constexpr (i == 0 || output_buffer[i == 0 ? 0 : i - 1] == in_x) in = x;
+                else in = buffer(output_buffer[i - 1]);
+                run(i, in, buffer(output_buffer[i]));
+            }
         });
     }
 

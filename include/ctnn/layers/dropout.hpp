@@ -38,6 +38,7 @@ struct Dropout {
     struct bind : ShapePreservingBase<T, Width> {
         static constexpr auto name = Dropout::name;
         static constexpr detail::fixed_string kind{"Dropout"};
+        static constexpr bool passes_through = true;  // core/layer.hpp: not run at inference
 
         static void forward(const T*, const T*, const T* x, T* y) noexcept {
             for (std::size_t i = 0; i < Width; ++i) y[i] = x[i];

@@ -20,6 +20,7 @@ namespace detail {
 // What Flatten and Reshape do to Size values: copy them.
 template <class T, std::size_t Size>
 struct copy_layer : ShapePreservingBase<T, Size> {
+    static constexpr bool passes_through = true;  // core/layer.hpp: not run at inference
     static void forward(const T*, const T*, const T* x, T* y) noexcept { std::copy_n(x, Size, y); }
     static void forward_lanes(const T*, const T*, const T* x, T* y) noexcept {
         std::copy_n(x, Size * simd::max_lanes<T>, y);
