@@ -109,10 +109,7 @@ public:
         const std::size_t chunks = (n + chunk_rows_ - 1) / chunk_rows_;
         const std::uint64_t key = rng.next();  // this step's Dropout masks
         const auto rows_of = [&](std::size_t c) { return std::min(chunk_rows_, n - c * chunk_rows_); };
-        const auto each_chunk = [&](auto&& task) {
-            if (pool != nullptr) pool->run(chunks, task);
-            else for (std::size_t c = 0; c < chunks; ++c) task(c);
-        };
+        const auto each_chunk = [&](auto&& task) { detail::run_chunks(pool, chunks, task); };
 
         detail::static_for<layer_count>([&](auto i) {
             using Layer = typename Model::template layer_type<i>;

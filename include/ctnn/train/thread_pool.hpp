@@ -19,6 +19,16 @@
 
 namespace ctnn::detail {
 
+// f(t) for a task t, through f's address: the one place f's body is compiled,
+// whether a pool's thread or the caller's loop runs it (run_chunks). Not
+// inlined, so that the training pass's kernels, which are the bodies of such
+// f, are not compiled twice (once for the pool, once inlined into the loop
+// without one: clang spent as long optimizing those copies as the pass).
+template <class F>
+[[gnu::noinline]] void call_task(void* f, std::size_t t) noexcept {
+    (*static_cast<F*>(f))(t);
+}
+
 class ThreadPool {
 public:
     // threads: how many threads run tasks, the caller's included; 0 for one
@@ -32,8 +42,7 @@ public:
 
     template <class F>
     void run(std::size_t tasks, F&& f) noexcept {
-        run_tasks(tasks, [](void* context, std::size_t t) { (*static_cast<std::remove_reference_t<F>*>(context))(t); },
-                  static_cast<void*>(&f));
+        run_tasks(tasks, &call_task<std::remove_reference_t<F>>, static_cast<void*>(&f));
     }
 
 private:
@@ -43,6 +52,14 @@ private:
     std::unique_ptr<Workers> workers_;
     std::size_t size_;
 };
+
+// f(t) for each t in [0, tasks): on pool's threads, or in order on the
+// caller's when pool is null; either way through call_task<F>.
+template <class F>
+void run_chunks(ThreadPool* pool, std::size_t tasks, F& f) noexcept {
+    if (pool != nullptr) pool->run(tasks, f);
+    else for (std::size_t t = 0; t < tasks; ++t) call_task<F>(&f, t);
+}
 
 }  // namespace ctnn::detail
 
