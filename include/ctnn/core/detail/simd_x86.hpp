@@ -328,9 +328,12 @@ public:
     friend mask<T, Bytes> operator>(const vec& a, const vec& b) noexcept
         requires(!std::is_integral_v<T>)
     {
+#if defined(__AVX512F__)
         if constexpr (is_float && wider) return {_mm512_cmp_ps_mask(a, b, _CMP_GT_OQ)};
         else if constexpr (wider) return {_mm512_cmp_pd_mask(a, b, _CMP_GT_OQ)};
-        else if constexpr (wide) return b < a;
+        else
+#endif
+        if constexpr (wide) return b < a;
         else if constexpr (is_float) return {_mm_cmpgt_ps(a, b)};
         else return {_mm_cmpgt_pd(a, b)};
     }
@@ -353,9 +356,12 @@ public:
     friend mask<T, Bytes> operator>=(const vec& a, const vec& b) noexcept
         requires(!std::is_integral_v<T>)
     {
+#if defined(__AVX512F__)
         if constexpr (is_float && wider) return {_mm512_cmp_ps_mask(a, b, _CMP_GE_OQ)};
         else if constexpr (wider) return {_mm512_cmp_pd_mask(a, b, _CMP_GE_OQ)};
-        else if constexpr (wide) return b <= a;
+        else
+#endif
+        if constexpr (wide) return b <= a;
         else if constexpr (is_float) return {_mm_cmpge_ps(a, b)};
         else return {_mm_cmpge_pd(a, b)};
     }
