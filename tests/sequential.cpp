@@ -142,28 +142,33 @@ static_assert(BasicSequential<float, Dense<8, 30>, Dense<30, 2>>::inference_buff
 static_assert(BasicSequential<float, Dense<8, 2>>::inference_buffer_count == 0);
 static_assert(Mixed::inference_buffer_size == kernels::padded_size<double>(9));
 
+// The model's output for x equals its layers' forward functions run one after
+// another, each into a fresh padded buffer of its own.
+template <class Model>
+void check_against_layers_in_turn(const Model& m, const std::array<typename Model::value_type, Model::input_size>& x) {
+    using T = typename Model::value_type;
+    const auto y = m(x);
+    std::vector<T> act(x.begin(), x.end());
+    std::size_t p = 0, s = 0;
+    detail::static_for<Model::layer_count>([&](auto i) {
+        using L = typename Model::template layer_type<i>;
+        std::vector<T> out(kernels::padded_size<T>(L::output_size) + 8);
+        act.resize(kernels::padded_size<T>(L::input_size) + 8);
+        L::forward(m.parameters().data() + p, m.state().data() + s, act.data(), out.data());
+        out.resize(L::output_size);
+        act = out;
+        p += L::parameter_count;
+        s += L::state_count;
+    });
+    for (std::size_t j = 0; j < Model::output_size; ++j) CHECK(y[j] == act[j]);
+}
+
 TEST_CASE("one inference runs every layer through two ping-pong buffers, as the layers in turn") {
     auto m = std::make_unique<Mixed>(Seed{3});
     Rng rng(Seed{4});
     for (double& p : m->parameters()) p += rng.uniform(-0.2, 0.2);
     for (std::size_t i = 0; i < 5; ++i) m->layer<0>().mean()[i] = rng.uniform(-1, 1);
-    const std::array<double, 5> x{0.3, -1.2, 2.5, 0.0, 0.7};
-    const auto y = (*m)(x);
-    // The same layers, each into a fresh padded buffer.
-    std::vector<std::vector<double>> acts{std::vector<double>(x.begin(), x.end())};
-    std::size_t p = 0, s = 0;
-    detail::static_for<Mixed::layer_count>([&](auto i) {
-        using L = typename Mixed::template layer_type<i>;
-        std::vector<double> out(kernels::padded_size<double>(L::output_size) + 8);
-        std::vector<double> in = acts.back();
-        in.resize(kernels::padded_size<double>(L::input_size) + 8);
-        L::forward(m->parameters().data() + p, m->state().data() + s, in.data(), out.data());
-        out.resize(L::output_size);
-        acts.push_back(out);
-        p += L::parameter_count;
-        s += L::state_count;
-    });
-    for (std::size_t j = 0; j < 3; ++j) CHECK(y[j] == acts.back()[j]);
+    check_against_layers_in_turn(*m, {0.3, -1.2, 2.5, 0.0, 0.7});
 }
 
 // Pass-through layers (Flatten, Reshape, Dropout) are not run at inference
@@ -173,42 +178,30 @@ TEST_CASE("one inference runs every layer through two ping-pong buffers, as the 
 // model; the outputs equal the layers run in turn.
 using Passing = Sequential<Input<2, 3>, Flatten, Dropout<0.25f>, Dense<6, 5, Tanh>, Reshape<5, 1>, Dense<1, 3>, Flatten,
                            Dropout<0.5f>, Dense<15, 4>, Flatten>;
-static_assert(Passing::output_buffer == std::array<std::size_t, 9>{Passing::in_x, Passing::in_x, 0, 0, 1, 1, 1, 0,
-                                                                     Passing::in_output});
-static_assert(BasicSequential<double, Dropout<0.5f>, Dense<3, 2>>::output_buffer ==
-              std::array<std::size_t, 2>{2, 3});  // in_x, in_output
-static_assert(Sequential<Dense<3, 2>, Dropout<0.5f>>::output_buffer == std::array<std::size_t, 2>{0, 3});
-static_assert(Mixed::output_buffer == std::array<std::size_t, 7>{0, 1, 0, 1, 1, 0, Mixed::in_output});
+static_assert(Passing::activation_buffer == std::array<std::size_t, 10>{Passing::in_x, Passing::in_x, Passing::in_x, 0,
+                                                                         0, 1, 1, 1, 0, Passing::in_output});
+static_assert(BasicSequential<double, Dropout<0.5f>, Dense<3, 2>>::activation_buffer ==
+              std::array<std::size_t, 3>{2, 2, 3});  // in_x, in_x, in_output
+static_assert(Sequential<Dense<3, 2>, Dropout<0.5f>>::activation_buffer == std::array<std::size_t, 3>{2, 0, 3});
+static_assert(Mixed::activation_buffer == std::array<std::size_t, 8>{Mixed::in_x, 0, 1, 0, 1, 1, 0, Mixed::in_output});
 
 template <class Model>
-void check_against_layers_in_turn(std::uint64_t seed) {
+void check_seeded_against_layers_in_turn(std::uint64_t seed) {
     using T = typename Model::value_type;
-    auto m = std::make_unique<Model>(Seed{seed});
+    const auto m = std::make_unique<Model>(Seed{seed});
     Rng rng(Seed{seed + 1});
     std::array<T, Model::input_size> x;
     for (T& v : x) v = T(rng.uniform(-1, 1));
-    const auto y = (*m)(x);
-    std::vector<T> act(x.begin(), x.end());
-    std::size_t p = 0;
-    detail::static_for<Model::layer_count>([&](auto i) {
-        using L = typename Model::template layer_type<i>;
-        std::vector<T> out(kernels::padded_size<T>(L::output_size) + 8);
-        act.resize(kernels::padded_size<T>(L::input_size) + 8);
-        L::forward(m->parameters().data() + p, nullptr, act.data(), out.data());
-        out.resize(L::output_size);
-        act = out;
-        p += L::parameter_count;
-    });
-    for (std::size_t j = 0; j < Model::output_size; ++j) CHECK(y[j] == act[j]);
+    check_against_layers_in_turn(*m, x);
 }
 
 TEST_CASE("pass-through layers are skipped at inference, wherever they stand, with the same outputs") {
-    check_against_layers_in_turn<Passing>(5);
-    check_against_layers_in_turn<BasicSequential<double, Input<2, 3>, Flatten, Dense<6, 2>>>(6);
-    check_against_layers_in_turn<BasicSequential<double, Dropout<0.5f>, Dense<3, 2>>>(7);
-    check_against_layers_in_turn<Sequential<Dense<3, 2>, Dropout<0.5f>>>(8);
-    check_against_layers_in_turn<Sequential<Input<4, 4, 1>, Conv2D<3, 2, 2, ReLU>, MaxPooling2D<3, 3>, Flatten, Dropout<0.5f>,
-                                            Dense<3, 2, Softmax>>>(9);
+    check_seeded_against_layers_in_turn<Passing>(5);
+    check_seeded_against_layers_in_turn<BasicSequential<double, Input<2, 3>, Flatten, Dense<6, 2>>>(6);
+    check_seeded_against_layers_in_turn<BasicSequential<double, Dropout<0.5f>, Dense<3, 2>>>(7);
+    check_seeded_against_layers_in_turn<Sequential<Dense<3, 2>, Dropout<0.5f>>>(8);
+    check_seeded_against_layers_in_turn<Sequential<Input<4, 4, 1>, Conv2D<3, 2, 2, ReLU>, MaxPooling2D<3, 3>, Flatten,
+                                                   Dropout<0.5f>, Dense<3, 2, Softmax>>>(9);
 }
 
 // Streaming (core/layer.hpp, StreamingLayer): the per-stream state lives in the
