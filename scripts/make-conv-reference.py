@@ -231,6 +231,9 @@ CASES = [
     ("conv2d", 3, 3, 3, "Tanh", C(padding="same", dilation=2), (7, 7, 3)),
     ("conv2d", 4, 3, 3, "Linear", C(groups=2), (6, 6, 6)),
     ("conv2d", 6, 3, 3, "Tanh", C(padding="same", groups=3, use_bias=False), (5, 5, 3)),
+    # 3x3 stride 1 with 8+ channels and filters: ctnn's Winograd F(2x2, 3x3) path
+    ("conv2d", 9, 3, 3, "ReLU", C(), (7, 6, 8)),  # 5 x 4 outputs: a half tile row
+    ("conv2d", 10, 3, 3, "Tanh", C(padding="same", use_bias=False), (5, 7, 9)),  # padding inside tiles
     ("depthwise", 3, 3, "Linear", C(), (6, 7, 3)),
     ("depthwise", 3, 3, "ReLU", C(padding="same"), (6, 5, 5)),
     ("depthwise", 3, 3, "Tanh", C(multiplier=2), (6, 6, 3)),

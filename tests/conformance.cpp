@@ -220,6 +220,7 @@ CTNN_CONFORMS((9, 3), ctnn::Conv1D<4, 3, ctnn::Tanh, ctnn::Conv{.padding = ctnn:
 CTNN_CONFORMS((9, 4), ctnn::Conv1D<6, 3, ctnn::Linear, ctnn::Conv{.strides = 2, .padding = ctnn::Padding::same, .groups = 2}>)
 CTNN_CONFORMS((5, 6, 3), ctnn::Conv2D<4, 3, 2, ctnn::Tanh, ctnn::Conv{.strides = {2, 1}, .padding = ctnn::Padding::same}>)
 CTNN_CONFORMS((5, 6, 3), ctnn::Conv2D<5, 2, 2, ctnn::Linear, ctnn::Conv{.dilation_rate = {1, 2}, .use_bias = false}>)
+CTNN_CONFORMS((3, 5, 8), ctnn::Conv2D<8, 3, 3, ctnn::Tanh, ctnn::Conv{.padding = ctnn::Padding::same, .use_bias = false}>)  // Winograd
 CTNN_CONFORMS((4, 5, 2), ctnn::DepthwiseConv2D<3, 3, ctnn::Tanh, ctnn::Conv{.padding = ctnn::Padding::same, .depth_multiplier = 2}>)
 CTNN_CONFORMS((9, 3), ctnn::MaxPooling1D<2>)
 CTNN_CONFORMS((9, 3), ctnn::AveragePooling1D<3, ctnn::Pooling{.strides = 1, .padding = ctnn::Padding::same}>)

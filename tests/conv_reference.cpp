@@ -98,6 +98,10 @@ using Cases = std::tuple<
     Case<ctnn::Conv2D<4, 3, 3, ctnn::Linear, ctnn::Conv{.groups = 2}>, ctnn::Input<6, 6, 6>>,
     Case<ctnn::Conv2D<6, 3, 3, ctnn::Tanh, ctnn::Conv{.padding = ctnn::Padding::same, .groups = 3, .use_bias = false}>,
          ctnn::Input<5, 5, 3>>,
+    // Winograd F(2x2, 3x3) (core/kernels/winograd.hpp): 3x3, stride 1, 8+ channels and filters.
+    Case<ctnn::Conv2D<9, 3, 3, ctnn::ReLU>, ctnn::Input<7, 6, 8>>,
+    Case<ctnn::Conv2D<10, 3, 3, ctnn::Tanh, ctnn::Conv{.padding = ctnn::Padding::same, .use_bias = false}>,
+         ctnn::Input<5, 7, 9>>,
     Case<ctnn::DepthwiseConv2D<3, 3, ctnn::Linear>, ctnn::Input<6, 7, 3>>,
     Case<ctnn::DepthwiseConv2D<3, 3, ctnn::ReLU, ctnn::Conv{.padding = ctnn::Padding::same}>, ctnn::Input<6, 5, 5>>,
     Case<ctnn::DepthwiseConv2D<3, 3, ctnn::Tanh, ctnn::Conv{.depth_multiplier = 2}>, ctnn::Input<6, 6, 3>>,

@@ -3,7 +3,9 @@
 // that leave every possible short tile, column counts that need narrower
 // vectors and scalars, and A read both row-major and transposed; the tile
 // transposes (core/detail/transpose.hpp) with leftover columns; training's
-// elementwise loops (core/kernels/elementwise.hpp) for every tail length.
+// elementwise loops (core/kernels/elementwise.hpp) for every tail length;
+// Winograd's 3x3 convolution (core/kernels/winograd.hpp) for odd output
+// sizes, padding inside tiles, no bias and several chunks of tiles.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -20,7 +22,9 @@
 #include <ctnn/core/kernels/dense.hpp>
 #include <ctnn/core/kernels/elementwise.hpp>
 #include <ctnn/core/kernels/gemm.hpp>
+#include <ctnn/core/kernels/winograd.hpp>
 #include <ctnn/core/random.hpp>
+#include <ctnn/layers/conv2d.hpp>
 
 namespace {
 
@@ -76,7 +80,67 @@ void check_gemm() {
                 }
 }
 
+// The geometry of Conv2D<F, KH, KW, Linear, O> on (R, Cols, C).
+template <class T, std::size_t R, std::size_t Cols, std::size_t C, std::size_t F, ctnn::Conv O = ctnn::Conv{},
+          std::size_t KH = 3, std::size_t KW = 3>
+using conv_geometry_of =
+    typename ctnn::Conv2D<F, KH, KW, ctnn::Linear, O>::template bind<T, ctnn::Shape<R, Cols, C>>::geometry;
+
+// The largest scaled error of conv_forward (through Winograd where it
+// applies) against a double loop over the taps, with or without the bias.
+template <class T, class G>
+double conv_error(bool with_bias) {
+    constexpr std::size_t C = G::channels, F = G::filters;
+    const auto w = random_values<T>(G::kernel_size, 4), x = random_values<T>(G::input_size, 5);
+    const auto bias = random_values<T>(F, 6);
+    std::vector<T> y(G::output_size, T(7));
+    ctnn::kernels::conv_forward<T, G>(w.data(), with_bias ? bias.data() : nullptr, x.data(), y.data());
+    double worst = 0;
+    for (std::size_t oh = 0; oh < G::out_rows; ++oh)
+        for (std::size_t ow = 0; ow < G::out_cols; ++ow)
+            for (std::size_t f = 0; f < F; ++f) {
+                double want = with_bias ? double(bias[f]) : 0.0;
+                for (std::size_t i = 0; i < G::kernel_rows; ++i)
+                    for (std::size_t j = 0; j < G::kernel_cols; ++j) {
+                        const std::size_t r = G::input_row(oh, i), c = G::input_col(ow, j);
+                        if (r >= G::rows || c >= G::cols) continue;  // padding (wrapped below 0)
+                        for (std::size_t ch = 0; ch < C; ++ch)
+                            want += double(x[(r * G::cols + c) * C + ch]) *
+                                    double(w[((i * G::kernel_cols + j) * C + ch) * F + f]);
+                    }
+                const double got = double(y[(oh * G::out_cols + ow) * F + f]);
+                worst = std::max(worst, std::abs(got - want) / std::max(1.0, std::abs(want)));
+            }
+    return worst;
+}
+
 }  // namespace
+
+TEST_CASE_TEMPLATE("Winograd's F(2x2, 3x3) convolution matches a double loop where it applies", T, float, double) {
+    using ctnn::kernels::detail::winograd_applies;
+    using Valid = conv_geometry_of<T, 13, 13, 32, 64>;  // the CNN's second layer: 2 chunks in double
+    using OddRows = conv_geometry_of<T, 7, 6, 8, 9>;
+    using Same = conv_geometry_of<T, 5, 7, 9, 10, ctnn::Conv{.padding = ctnn::Padding::same}>;
+    using OneTileRow = conv_geometry_of<T, 4, 5, 17, 8>;
+    static_assert(winograd_applies<T, Valid> && winograd_applies<T, OddRows> && winograd_applies<T, Same> &&
+                  winograd_applies<T, OneTileRow>);
+    // Where it does not: strides, dilation, groups, too few channels or filters, another kernel.
+    static_assert(!winograd_applies<T, conv_geometry_of<T, 9, 9, 8, 8, ctnn::Conv{.strides = 2}>>);
+    static_assert(!winograd_applies<T, conv_geometry_of<T, 9, 9, 8, 8, ctnn::Conv{.dilation_rate = 2}>>);
+    static_assert(!winograd_applies<T, conv_geometry_of<T, 9, 9, 8, 8, ctnn::Conv{.groups = 2}>>);
+    static_assert(!winograd_applies<T, conv_geometry_of<T, 9, 9, 7, 8>>);
+    static_assert(!winograd_applies<T, conv_geometry_of<T, 9, 9, 8, 7>>);
+    static_assert(!winograd_applies<T, conv_geometry_of<T, 9, 9, 8, 8, ctnn::Conv{}, 3, 2>>);
+    // About one more bit of rounding than the direct convolution in float.
+    const double tolerance = std::is_same_v<T, float> ? 1e-5 : 1e-13;
+    for (bool with_bias : {true, false}) {
+        CAPTURE(with_bias);
+        CHECK(conv_error<T, Valid>(with_bias) < tolerance);
+        CHECK(conv_error<T, OddRows>(with_bias) < tolerance);
+        CHECK(conv_error<T, Same>(with_bias) < tolerance);
+        CHECK(conv_error<T, OneTileRow>(with_bias) < tolerance);
+    }
+}
 
 TEST_CASE_TEMPLATE("gemm and gemm_accumulate match a double loop for every tile edge", T, float, double) {
     check_gemm<T, 1>();

@@ -25,6 +25,7 @@
 #include <cstddef>
 
 #include "gemm.hpp"
+#include "winograd.hpp"
 
 namespace ctnn::kernels {
 
@@ -94,8 +95,14 @@ inline void for_each_row_tap(F&& f) noexcept {
 }  // namespace detail
 
 // y = conv(x, w) + bias, before the activation; bias may be null (zeros).
+// 3x3 stride-1 layers with enough channels take Winograd's F(2x2, 3x3)
+// (kernels/winograd.hpp: 16 multiplies per 4 outputs where this takes 36).
 template <class T, class G>
 inline void conv_forward(const T* w, const T* bias, const T* x, T* y) noexcept {
+    if constexpr (detail::winograd_applies<T, G>) {
+        winograd_conv3x3<T, G>(w, bias, x, y);
+        return;
+    }
     constexpr std::size_t F = G::filters, C = G::channels, Cg = G::group_channels, Fg = G::group_filters;
     for (std::size_t p = 0; p < G::out_rows * G::out_cols; ++p) {
         if (bias != nullptr) std::copy_n(bias, F, y + p * F);
