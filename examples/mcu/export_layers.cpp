@@ -13,12 +13,16 @@
 //           Dense on the new last axis, Flatten and a Dense Softmax output;
 //   conv    Input<32, 1>: Normalization, a causal Conv1D stack (Tanh;
 //           dilations 1, 2, 4, 8) with BatchNormalization, MaxPooling1D,
-//           GlobalAveragePooling1D and a Dense Softmax output.
+//           GlobalAveragePooling1D and a Dense Softmax output;
+//   conv2d  Input<8, 8, 2>: Normalization, a same-padded Conv2D (2 channels: the direct
+//           kernel), a valid 3x3 Conv2D 8 -> 8 (Winograd's F(2x2, 3x3),
+//           core/kernels/winograd.hpp), MaxPooling2D, BatchNormalization,
+//           GlobalAveragePooling2D and a Dense Softmax output.
 // It writes into OUTDIR
 //   NAME_model.hpp      ctnn::export_header(model, ..., "NAME")
 //   NAME_inputs.hpp     mcu_inputs::inputs: 20 inputs for the firmware
 //   host_outputs.txt    the host's outputs on them, "out K BITS..."
-// Usage: export_layers OUTDIR [layers|rank2|conv]   (default: layers)
+// Usage: export_layers OUTDIR [layers|rank2|conv|conv2d]   (default: layers)
 // Built with the scalar kernels (-DCTNN_NO_SIMD) and FMA where the host has it,
 // as the firmware runs them (tests/mcu/run.sh), so outputs agree bit for bit.
 // The checked-in examples/mcu/NAME_model.hpp and NAME_inputs.hpp are what it
@@ -67,6 +71,17 @@ using Model = ctnn::Sequential<
     ctnn::MaxPooling1D<2>, ctnn::GlobalAveragePooling1D, ctnn::Dense<6, 3, ctnn::Softmax>>;
 constexpr std::size_t batch_normalization = 3;
 }  // namespace conv
+
+namespace conv2d {
+using Model = ctnn::Sequential<ctnn::Input<8, 8, 2>, ctnn::Normalization,
+                               ctnn::Conv2D<8, 3, 3, ctnn::ReLU, ctnn::Conv{.padding = ctnn::Padding::same}>,
+                               ctnn::Conv2D<8, 3, 3, ctnn::Tanh>, ctnn::MaxPooling2D<2, 2>, ctnn::BatchNormalization,
+                               ctnn::GlobalAveragePooling2D, ctnn::Dense<8, 3, ctnn::Softmax>>;
+constexpr std::size_t batch_normalization = 4;
+// The firmware is to run both convolution kernels: the first layer direct, the second by Winograd.
+static_assert(!ctnn::kernels::detail::winograd_applies<float, Model::layer_type<1>::geometry>);
+static_assert(ctnn::kernels::detail::winograd_applies<float, Model::layer_type<2>::geometry>);
+}  // namespace conv2d
 
 constexpr std::size_t rows = 300, classes = 3;
 
@@ -138,8 +153,8 @@ void train_and_export(Model& model, const Data& data, const std::string& dir, co
 
 int main(int argc, char** argv) {
     const std::string which = argc == 3 ? argv[2] : "layers";
-    if (argc < 2 || argc > 3 || (which != "layers" && which != "rank2" && which != "conv")) {
-        std::fprintf(stderr, "usage: export_layers OUTDIR [layers|rank2|conv]\n");
+    if (argc < 2 || argc > 3 || (which != "layers" && which != "rank2" && which != "conv" && which != "conv2d")) {
+        std::fprintf(stderr, "usage: export_layers OUTDIR [layers|rank2|conv|conv2d]\n");
         return 2;
     }
     const std::string dir = argv[1];
@@ -154,6 +169,11 @@ int main(int argc, char** argv) {
             const auto data = synthetic_data<conv::Model::input_size, 1>({3}, {2}, 19);
             conv::Model model(ctnn::Seed{3});
             train_and_export<conv::batch_normalization>(model, data, dir, "conv");
+        } else if (which == "conv2d") {
+            // Two channels of means -1 and 4, spreads 1 and 3.
+            const auto data = synthetic_data<conv2d::Model::input_size, 2>({-1, 4}, {1, 3}, 23);
+            conv2d::Model model(ctnn::Seed{4});
+            train_and_export<conv2d::batch_normalization>(model, data, dir, "conv2d");
         } else {
             // Channels with means from -5 to 20 and spreads from 0.2 to 10.
             const auto data = synthetic_data<rank2::Model::input_size, 3>({-5, 0.5, 20}, {0.2, 2, 10}, 17);

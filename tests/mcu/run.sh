@@ -16,6 +16,8 @@
 #   - conv, a causal Conv1D stack (examples/mcu/export_layers conv: Input<32, 1>,
 #     Normalization, Conv1D causal with dilations 1, 2, 4, 8 and Tanh,
 #     BatchNormalization, MaxPooling1D, GlobalAveragePooling1D, Dense Softmax);
+#   - conv2d, a small CNN whose second Conv2D (3x3, 8 -> 8) takes Winograd's
+#     F(2x2, 3x3) (examples/mcu/export_layers conv2d);
 # the steps are
 #   1. the host program (scalar kernels) trains the model, exports it, writes
 #      its inputs and the host's outputs on them;
@@ -27,13 +29,13 @@
 #   5. tests/mcu/compare.cpp checks them against the host's: bit-identical.
 # Any problem prints a FAIL line and exits non-zero. Missing tools fail too (CI
 # installs them): they are named with their Debian packages.
-# Usage: run.sh SOURCE_ROOT WORK_DIR [HOST_CXX] [card|layers|rank2|conv]...   (WORK_DIR
-# is emptied first; default: all three models)
+# Usage: run.sh SOURCE_ROOT WORK_DIR [HOST_CXX] [card|layers|rank2|conv|conv2d]...   (WORK_DIR
+# is emptied first; default: all the models)
 set -u
 source_root=$(cd "$1" && pwd) work=$2 cxx=${3:-g++}
 shift $(($# < 3 ? $# : 3))
 models=("$@")
-[ ${#models[@]} -gt 0 ] || models=(card layers rank2 conv)
+[ ${#models[@]} -gt 0 ] || models=(card layers rank2 conv conv2d)
 
 fail() {
     echo "FAIL: $*"
@@ -128,7 +130,8 @@ for model in "${models[@]}"; do
         layers) check_model layers export_layers layers ;;
         rank2) check_model rank2 export_layers rank2 ;;
         conv) check_model conv export_layers conv ;;
-        *) fail "unknown model $model (card, layers, rank2, conv)" ;;
+        conv2d) check_model conv2d export_layers conv2d ;;
+        *) fail "unknown model $model (card, layers, rank2, conv, conv2d)" ;;
     esac
 done
 echo "PASS: ${models[*]}: bit-identical to the host, no libm"

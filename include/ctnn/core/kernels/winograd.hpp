@@ -70,8 +70,9 @@ struct winograd_input_row {
 };
 inline constexpr std::array<winograd_input_row, 4> winograd_bt{{{0, 2, -1}, {1, 2, 1}, {2, 1, -1}, {1, 3, -1}}};
 
-// G (4 x 3) and A^T (2 x 4).
-inline constexpr double winograd_g[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+// G (4 x 3) in T (so a firmware does no double arithmetic at run time) and A^T (2 x 4).
+template <class T>
+inline constexpr T winograd_g[4][3] = {{1, 0, 0}, {T(0.5), T(0.5), T(0.5)}, {T(0.5), T(-0.5), T(0.5)}, {0, 0, 1}};
 inline constexpr int winograd_at[2][4] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
 
 }  // namespace detail
@@ -89,9 +90,9 @@ inline const T* winograd_kernel_slice(const T* w, std::size_t a, std::size_t b, 
     std::size_t terms = 0;
     for (std::size_t i = 0; i < 3; ++i)
         for (std::size_t j = 0; j < 3; ++j)
-            if (winograd_g[a][i] * winograd_g[b][j] != 0) {
+            if (winograd_g<T>[a][i] * winograd_g<T>[b][j] != T(0)) {
                 tap[terms] = (i * 3 + j) * CF;
-                coefficient[terms++] = static_cast<T>(winograd_g[a][i] * winograd_g[b][j]);
+                coefficient[terms++] = winograd_g<T>[a][i] * winograd_g<T>[b][j];
             }
     if (terms == 1 && coefficient[0] == T(1)) return w + tap[0];
     auto sum_taps = [&]<class V, std::size_t N>(std::size_t k) {
