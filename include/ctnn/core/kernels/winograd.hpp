@@ -17,15 +17,17 @@
 // at about 80% of the FMA peak directly (kernels/conv.hpp), so fewer
 // multiplies are the only way left to make them faster.
 //
-// The loop runs xi outermost: U_xi = (G g G^T)[a][b] for all (c, f) (C x F
-// values), V_xi = (B^T d B)[a][b] for a chunk of tiles (tiles x C), M_xi = V_xi
-// U_xi (kernels::gemm), and M_xi added into the outputs with A^T's signs. So
-// the stack holds one C x F slice and one chunk, never the 16 C F transformed
-// kernel (128 KB for a 32 -> 64 layer) or the 16 slices of a tile.
+// The loop runs per chunk of tiles, then per row a of the transformed tile:
+// U_ab = (G g G^T)[a][b] for b = 0..3 (four C x F slices, from one pass over
+// the kernel), then per b V_ab = (B^T d B)[a][b] for the chunk (tiles x C) and
+// M_ab = V_ab U_ab (kernels::gemm), then A^T applied to the four M_ab and
+// added into the outputs. So the stack holds four slices and one chunk, never
+// the 16 C F transformed kernel (128 KB for a 32 -> 64 layer) or the 16
+// slices of a tile.
 //
 // The same bits in every build: B^T's and A^T's entries are 0 and +-1 (adds
-// and subtracts only, so -ffp-contract has nothing to fuse) and G's are powers
-// of two (each product exact, so fused or not it rounds once); the GEMM is the
+// and subtracts only, so -ffp-contract has nothing to fuse) and G's are 1 and
+// 1/2 (each product exact, so fused or not it rounds the same); the GEMM is the
 // one every convolution uses, the same chain over the channels in each build.
 // The order of every sum is fixed (xi in order, then the terms as written), so
 // the host's scalar build and the Cortex-M4F agree bit for bit, and SIMD and
@@ -48,9 +50,10 @@ namespace ctnn::kernels {
 
 namespace detail {
 
-// Bytes of stack for one chunk of tiles (V and four M) and for U, one C x F slice.
+// Bytes of stack for one chunk of tiles (V and four M), and at most for one C x F
+// slice of U (four are kept: one row of the transformed tile).
 inline constexpr std::size_t winograd_chunk_bytes = 48 * 1024;
-inline constexpr std::size_t winograd_slice_bytes = 32 * 1024;
+inline constexpr std::size_t winograd_slice_bytes = 16 * 1024;
 
 // Whether G's convolution takes the Winograd path: 3x3, stride 1, dilation 1,
 // one group, at least 8 channels and 8 filters (below that the GEMMs are too
@@ -70,46 +73,48 @@ struct winograd_input_row {
 };
 inline constexpr std::array<winograd_input_row, 4> winograd_bt{{{0, 2, -1}, {1, 2, 1}, {2, 1, -1}, {1, 3, -1}}};
 
-// G (4 x 3) in T (so a firmware does no double arithmetic at run time) and A^T (2 x 4).
-template <class T>
-inline constexpr T winograd_g[4][3] = {{1, 0, 0}, {T(0.5), T(0.5), T(0.5)}, {T(0.5), T(-0.5), T(0.5)}, {0, 0, 1}};
+// A^T (2 x 4). (G, 1 and 1/2 by rows, is written out in winograd_kernel_row.)
 inline constexpr int winograd_at[2][4] = {{1, 1, 1, 0}, {0, 1, -1, -1}};
 
 }  // namespace detail
 
 namespace detail {
 
-// U = sum over the taps (i, j) of G[a][i] G[b][j] g(i, j), each g(i, j) a C x F
-// block of the kernel, summed in registers four vectors at a time (each sum
-// is a chain of dependent FMAs). Returns U, which is the kernel's own block
-// where a and b are 0 or 3 (one tap, coefficient 1), else u.
+// Row a of the transformed kernel, U_ab = (G g G^T)[a][b] for b = 0..3, each
+// a C x F slice (CF values): per vector of the kernel's (c, f) values, the
+// taps of G's row a give H_j = sum over i of G[a][i] g(i, j) (j = 0..2), and
+// U_a0 = H_0, U_a1 = (H_0 + H_1 + H_2) / 2, U_a2 = (H_0 - H_1 + H_2) / 2,
+// U_a3 = H_2, all in registers: the kernel is read once per row a (24 tap
+// reads in all, where a slice at a time read 60 from L2, most of the
+// transform's cost). Where a is 0 or 3, H_j is tap (0, j) or (2, j) itself,
+// so U_a0 and U_a3 are the kernel's own blocks and are not copied. Every
+// product is by 1/2 (exact), so fused or not the bits are the same.
 template <class T, std::size_t CF>
-inline const T* winograd_kernel_slice(const T* w, std::size_t a, std::size_t b, T* u) noexcept {
-    std::size_t tap[9];
-    T coefficient[9];
-    std::size_t terms = 0;
-    for (std::size_t i = 0; i < 3; ++i)
-        for (std::size_t j = 0; j < 3; ++j)
-            if (winograd_g<T>[a][i] * winograd_g<T>[b][j] != T(0)) {
-                tap[terms] = (i * 3 + j) * CF;
-                coefficient[terms++] = winograd_g<T>[a][i] * winograd_g<T>[b][j];
+inline std::array<const T*, 4> winograd_kernel_row(const T* w, std::size_t a, T* u) noexcept {
+    const bool edge = a == 0 || a == 3;
+    const T* g0 = w + (a == 3 ? 6 : 0) * CF;  // taps (i, 0), (i, 1), (i, 2) of the edge rows' only i
+    auto row = [&]<class V>(std::size_t k) {
+        const V half = simd::splat<V>(T(0.5));
+        V h[3];
+        for (std::size_t j = 0; j < 3; ++j) {
+            if (edge) {
+                h[j] = simd::load<V>(g0 + j * CF + k);
+            } else {
+                const V t0 = simd::load<V>(w + j * CF + k), t1 = simd::load<V>(w + (3 + j) * CF + k);
+                const V t2 = simd::load<V>(w + (6 + j) * CF + k);
+                h[j] = (a == 1 ? t0 + t1 + t2 : t0 - t1 + t2) * half;
             }
-    if (terms == 1 && coefficient[0] == T(1)) return w + tap[0];
-    auto sum_taps = [&]<class V, std::size_t N>(std::size_t k) {
-        constexpr std::size_t L = simd::lanes<V>;
-        V sum[N];
-        for (std::size_t n = 0; n < N; ++n)
-            sum[n] = simd::splat<V>(coefficient[0]) * simd::load<V>(w + tap[0] + k + n * L);
-        for (std::size_t t = 1; t < terms; ++t)
-            for (std::size_t n = 0; n < N; ++n)
-                sum[n] = simd::fma(simd::splat<V>(coefficient[t]), simd::load<V>(w + tap[t] + k + n * L), sum[n]);
-        for (std::size_t n = 0; n < N; ++n) simd::store(u + k + n * L, sum[n]);
+        }
+        if (!edge) {
+            simd::store(u + k, h[0]);
+            simd::store(u + 3 * CF + k, h[2]);
+        }
+        simd::store(u + CF + k, (h[0] + h[1] + h[2]) * half);
+        simd::store(u + 2 * CF + k, (h[0] - h[1] + h[2]) * half);
     };
-    using W = simd::widest<T>;
-    constexpr std::size_t block = 4 * simd::lanes<W>, whole = CF / block * block;
-    for (std::size_t k = 0; k < whole; k += block) sum_taps.template operator()<W, 4>(k);
-    for (std::size_t k = whole; k < CF; ++k) sum_taps.template operator()<T, 1>(k);
-    return u;
+    for_each_vector<T>(CF, [&](auto vec, std::size_t k) { row.template operator()<decltype(vec)>(k); });
+    if (edge) return {g0, u + CF, u + 2 * CF, g0 + 2 * CF};
+    return {u, u + CF, u + 2 * CF, u + 3 * CF};
 }
 
 }  // namespace detail
@@ -135,7 +140,7 @@ inline void winograd_conv3x3(const T* w, const T* bias, const T* x, T* y) noexce
         if (bias != nullptr) std::copy_n(bias, F, y + p * F);
         else std::fill_n(y + p * F, F, T(0));
     }
-    alignas(64) T u[C * F];          // U_ab, C x F
+    alignas(64) T u[4 * C * F];      // U_ab for b = 0..3, C x F each
     alignas(64) T v[chunk * C];      // V_ab for a chunk of tiles
     alignas(64) T m[4 * chunk * F];  // M_ab = V_ab U_ab for b = 0..3
     alignas(64) T zeros[C] = {};     // a patch position outside the input (padding)
@@ -153,8 +158,9 @@ inline void winograd_conv3x3(const T* w, const T* bias, const T* x, T* y) noexce
         }
         for (std::size_t a = 0; a < 4; ++a) {
             const winograd_input_row ra = winograd_bt[a];
+            const std::array<const T*, 4> slices = winograd_kernel_row<T, C * F>(w, a, u);
             for (std::size_t b = 0; b < 4; ++b) {
-                const T* slice = winograd_kernel_slice<T, C * F>(w, a, b, u);
+                const T* slice = slices[b];
                 // V_ab = (d[ra.first][rb.first] +- d[ra.first][rb.second]) +- (the same of row ra.second).
                 const winograd_input_row rb = winograd_bt[b];
                 for (std::size_t t = 0; t < count; ++t) {
