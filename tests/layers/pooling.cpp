@@ -299,6 +299,14 @@ TEST_CASE_TEMPLATE("a max's gradient goes to the first maximal entry of each win
     // Row-major order in a 2D window: (0, 1) comes before (1, 0).
     using M2 = BasicSequential<T, Input<2, 2, 2>, MaxPooling2D<2, 2>>;
     CHECK(input_gradient<M2>({7, 1, 7, 3, 7, 3, 7, 2}, {1, 10}) == std::vector<double>{1, 0, 0, 10, 0, 0, 0, 0});
+    // Windows that tile the input leave a remainder no window covers: its
+    // gradient is 0 (dx is written, not added to, there and everywhere).
+    using R1 = BasicSequential<T, Input<5, 1>, MaxPooling1D<2>>;
+    CHECK(input_gradient<R1>({1, 2, 4, 3, 9}, {10, 100}) == std::vector<double>{0, 10, 100, 0, 0});
+    using R2 = BasicSequential<T, Input<3, 3, 1>, AveragePooling2D<2, 2>>;  // row 2 and column 2 uncovered
+    CHECK(input_gradient<R2>({1, 2, 3, 4, 5, 6, 7, 8, 9}, {8}) == std::vector<double>{2, 2, 0, 2, 2, 0, 0, 0, 0});
+    static_assert(ctnn::kernels::pool_windows_tile<ctnn::detail::window_axis<5, 2, 2, 1, Padding::valid>,
+                                                   ctnn::detail::window_axis<1, 1, 1, 1, Padding::valid>>);
     // 17 channels (whole vectors and values over), each tied across its window
     // except that channel c's largest value appears first at step c % 3.
     using M17 = BasicSequential<T, Input<3, 17>, GlobalMaxPooling1D>;

@@ -129,6 +129,12 @@ struct pooling_bind {
     static void backward(const T*, const T*, const T* x, const T* y, const T*, T* dy, T* dx, T*,
                          std::size_t n) noexcept {
         if (dx == nullptr) return;
+        if constexpr (kernels::pool_windows_tile<Rows, Cols>) {
+            for (std::size_t s = 0; s < n; ++s)
+                kernels::pool_backward_tiled<Max, T, Rows, Cols, channels>(
+                    x + s * input_size, y + s * output_size, dy + s * output_size, dx + s * input_size);
+            return;
+        }
         std::fill_n(dx, n * input_size, T(0));
         for (std::size_t s = 0; s < n; ++s)
             kernels::pool_backward<Max, T, Rows, Cols, channels>(x + s * input_size, y + s * output_size,

@@ -13,6 +13,13 @@
 //       maximal entry of its window in row-major order (TensorFlow's and
 //       PyTorch's choice for ties), found again from x and y; a mean spreads
 //       dy / count over its entries. Overlapping windows add.
+//   pool_backward_tiled<Max, T, Rows, Cols, C>(x, y, dy, dx)
+//       dx = dL/dx (overwritten) where the windows tile the input (stride =
+//       window on both axes, Keras' default): each covered entry is written
+//       once, without first zeroing dx and adding into it, and only the
+//       entries no window covers (a remainder past the last window) are
+//       zeroed. The Fashion-MNIST CNN's zeroing of its two poolings' dx (86 KB
+//       and 31 KB per sample) was 9% of its epoch.
 //
 // Channels are contiguous, so the loops run over them in widest vectors then
 // one value at a time (for_each_vector); x and y are read and dx written
@@ -21,6 +28,7 @@
 // from a real value.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 
 #include "../detail/simd.hpp"
@@ -74,7 +82,7 @@ inline void pool_forward(const T* __restrict x, T* __restrict y) noexcept {
     }
 }
 
-template <bool Max, class T, class Rows, class Cols, std::size_t C>
+template <bool Max, class T, class Rows, class Cols, std::size_t C, bool Assign = false>
 inline void pool_backward(const T* __restrict x, const T* __restrict y, const T* __restrict dy,
                           T* __restrict dx) noexcept {
     for (std::size_t orow = 0; orow < Rows::output_length; ++orow) {
@@ -94,17 +102,45 @@ inline void pool_backward(const T* __restrict x, const T* __restrict y, const T*
                 for (std::size_t i = r.begin; i < r.end; ++i)
                     for (std::size_t j = c.begin; j < c.end; ++j) {
                         T* d = dx + (i * Cols::length + j) * C + k;
+                        // Assign (pool_backward_tiled): this window is the entry's only one.
+                        auto add = [&](V value) { simd::store(d, Assign ? value : simd::load<V>(d) + value); };
                         if constexpr (Max) {
                             const auto first = simd::load<V>(x + (i * Cols::length + j) * C + k) >= top;
-                            simd::store(d, simd::load<V>(d) + simd::select(first, g, zero));
+                            add(simd::select(first, g, zero));
                             g = simd::select(first, zero, g);
                         } else {
-                            simd::store(d, simd::load<V>(d) + g);
+                            add(g);
                         }
                     }
             });
         }
     }
+}
+
+// Whether the windows of Rows and Cols tile the input: adjacent, none
+// overlapping (so pool_backward_tiled applies).
+template <class Rows, class Cols>
+inline constexpr bool pool_windows_tile = Rows::stride == Rows::window && Cols::stride == Cols::window;
+
+template <bool Max, class T, class Rows, class Cols, std::size_t C>
+inline void pool_backward_tiled(const T* __restrict x, const T* __restrict y, const T* __restrict dy,
+                                T* __restrict dx) noexcept {
+    static_assert(pool_windows_tile<Rows, Cols>);
+    // Adjacent windows cover [first window's begin, last window's end) on each axis.
+    const auto rows = detail::window_range{detail::clipped_window<Rows>(0).begin,
+                                           detail::clipped_window<Rows>(Rows::output_length - 1).end};
+    const auto cols = detail::window_range{detail::clipped_window<Cols>(0).begin,
+                                           detail::clipped_window<Cols>(Cols::output_length - 1).end};
+    for (std::size_t i = 0; i < Rows::length; ++i) {
+        T* row = dx + i * Cols::length * C;
+        if (i < rows.begin || i >= rows.end) {
+            std::fill_n(row, Cols::length * C, T(0));
+        } else {
+            std::fill_n(row, cols.begin * C, T(0));
+            std::fill_n(row + cols.end * C, (Cols::length - cols.end) * C, T(0));
+        }
+    }
+    pool_backward<Max, T, Rows, Cols, C, true>(x, y, dy, dx);
 }
 
 }  // namespace ctnn::kernels
