@@ -104,7 +104,7 @@ void exact_buffers() {
     // Training buffers: n samples row after row, padded by max_lanes values.
     auto xt = buffer<T>(n * B::input_size + lanes, rng);
     auto yt = buffer<T>(n * B::output_size + lanes, rng);
-    auto scratch = buffer<T>(n * B::scratch_per_sample + lanes, rng);
+    auto scratch = buffer<T>(ctnn::scratch_size<B>(n) + lanes, rng);
     auto dy = buffer<T>(n * B::output_size + lanes, rng);
     auto dx = buffer<T>(n * B::input_size + lanes, rng);
     auto dparams = buffer<T>(B::parameter_count + lanes, rng);

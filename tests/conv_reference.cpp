@@ -301,7 +301,7 @@ Worst check_case() {
     // Training: one sample, then a batch of two copies of it.
     ctnn::Rng rng(ctnn::Seed{0});
     for (std::size_t n : {std::size_t{1}, std::size_t{2}}) {
-        std::vector<T> yt(n * Out + slack), scratch(n * L::scratch_per_sample + slack), dx(n * In + slack),
+        std::vector<T> yt(n * Out + slack), scratch(ctnn::scratch_size<L>(n) + slack), dx(n * In + slack),
             dw(P + slack, T(-7));
         L::forward_train(params.data(), state.data(), x.data(), yt.data(), scratch.data(), n, rng);
         for (std::size_t s = 0; s < n; ++s) {

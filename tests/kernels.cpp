@@ -5,7 +5,9 @@
 // transposes (core/detail/transpose.hpp) with leftover columns; training's
 // elementwise loops (core/kernels/elementwise.hpp) for every tail length;
 // Winograd's 3x3 convolution (core/kernels/winograd.hpp) for odd output
-// sizes, padding inside tiles, no bias and several chunks of tiles.
+// sizes, padding inside tiles, no bias and several chunks of tiles; the
+// whole-window GEMM (core/kernels/im2col.hpp) forward and for the kernel
+// gradient, over padding, strides, dilation and several blocks.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -21,9 +23,11 @@
 #include <ctnn/core/detail/transpose.hpp>
 #include <ctnn/core/kernels/dense.hpp>
 #include <ctnn/core/kernels/elementwise.hpp>
+#include <ctnn/core/kernels/conv.hpp>
 #include <ctnn/core/kernels/gemm.hpp>
 #include <ctnn/core/kernels/winograd.hpp>
 #include <ctnn/core/random.hpp>
+#include <ctnn/layers/conv1d.hpp>
 #include <ctnn/layers/conv2d.hpp>
 
 namespace {
@@ -114,7 +118,148 @@ double conv_error(bool with_bias) {
     return worst;
 }
 
+// The largest scaled error of conv_kernel_gradient (dw += dL/dW for one
+// sample, onto values already there) against a double loop over the outputs.
+template <class T, class G>
+double kernel_gradient_error() {
+    constexpr std::size_t C = G::channels, F = G::filters;
+    const auto x = random_values<T>(G::input_size, 7), dz = random_values<T>(G::output_size, 8);
+    auto dw = random_values<T>(G::kernel_size, 9);
+    const auto before = dw;
+    ctnn::kernels::conv_kernel_gradient<T, G>(x.data(), dz.data(), dw.data());
+    double worst = 0;
+    for (std::size_t i = 0; i < G::kernel_rows; ++i)
+        for (std::size_t j = 0; j < G::kernel_cols; ++j)
+            for (std::size_t ch = 0; ch < C; ++ch)
+                for (std::size_t f = 0; f < F; ++f) {
+                    const std::size_t at = ((i * G::kernel_cols + j) * C + ch) * F + f;
+                    double want = double(before[at]);
+                    for (std::size_t oh = 0; oh < G::out_rows; ++oh)
+                        for (std::size_t ow = 0; ow < G::out_cols; ++ow) {
+                            const std::size_t r = G::input_row(oh, i), c = G::input_col(ow, j);
+                            if (r >= G::rows || c >= G::cols) continue;
+                            want += double(x[(r * G::cols + c) * C + ch]) * double(dz[(oh * G::out_cols + ow) * F + f]);
+                        }
+                    worst = std::max(worst, std::abs(double(dw[at]) - want) / std::max(1.0, std::abs(want)));
+                }
+    return worst;
+}
+
+// The largest scaled error of Winograd's input gradient (dx from dz through
+// the transformed kernels training makes) against a double loop: dx(i, c) =
+// sum over outputs o and taps k with i = input_row(o, k) of dz(o, f) W(k, c, f).
+template <class T, class G>
+double winograd_input_gradient_error() {
+    constexpr std::size_t C = G::channels, F = G::filters;
+    const auto w = random_values<T>(G::kernel_size, 10), dz = random_values<T>(G::output_size, 11);
+    std::vector<T> u(ctnn::kernels::winograd_training_values<T, G>);
+    std::vector<T> dx(G::input_size, T(7));
+    ctnn::kernels::winograd_transform_kernel<T, G>(w.data(), u.data(), u.data() + u.size() / 2);
+    ctnn::kernels::winograd_input_gradient<T, G>(u.data() + u.size() / 2, dz.data(), dx.data());
+    std::vector<double> want(G::input_size, 0.0);
+    for (std::size_t oh = 0; oh < G::out_rows; ++oh)
+        for (std::size_t ow = 0; ow < G::out_cols; ++ow)
+            for (std::size_t i = 0; i < 3; ++i)
+                for (std::size_t j = 0; j < 3; ++j) {
+                    const std::size_t r = G::input_row(oh, i), c = G::input_col(ow, j);
+                    if (r >= G::rows || c >= G::cols) continue;
+                    for (std::size_t ch = 0; ch < C; ++ch)
+                        for (std::size_t f = 0; f < F; ++f)
+                            want[(r * G::cols + c) * C + ch] += double(dz[(oh * G::out_cols + ow) * F + f]) *
+                                                                double(w[((i * 3 + j) * C + ch) * F + f]);
+                }
+    double worst = 0;
+    for (std::size_t k = 0; k < G::input_size; ++k)
+        worst = std::max(worst, std::abs(double(dx[k]) - want[k]) / std::max(1.0, std::abs(want[k])));
+    return worst;
+}
+
+// The largest scaled error of Winograd's kernel gradient over n samples
+// (added onto values already there) against conv_kernel_gradient's double
+// loop, sample by sample.
+template <class T, class G>
+double winograd_kernel_gradient_error(std::size_t n) {
+    constexpr std::size_t C = G::channels, F = G::filters;
+    const auto x = random_values<T>(n * G::input_size, 12), dz = random_values<T>(n * G::output_size, 13);
+    auto dw = random_values<T>(G::kernel_size, 14);
+    const auto before = dw;
+    ctnn::kernels::winograd_kernel_gradient<T, G>(x.data(), dz.data(), n, dw.data());
+    double worst = 0;
+    for (std::size_t i = 0; i < 3; ++i)
+        for (std::size_t j = 0; j < 3; ++j)
+            for (std::size_t ch = 0; ch < C; ++ch)
+                for (std::size_t f = 0; f < F; ++f) {
+                    const std::size_t at = ((i * 3 + j) * C + ch) * F + f;
+                    double want = double(before[at]);
+                    for (std::size_t s = 0; s < n; ++s)
+                        for (std::size_t oh = 0; oh < G::out_rows; ++oh)
+                            for (std::size_t ow = 0; ow < G::out_cols; ++ow) {
+                                const std::size_t r = G::input_row(oh, i), c = G::input_col(ow, j);
+                                if (r >= G::rows || c >= G::cols) continue;
+                                want += double(x[s * G::input_size + (r * G::cols + c) * C + ch]) *
+                                        double(dz[s * G::output_size + (oh * G::out_cols + ow) * F + f]);
+                            }
+                    worst = std::max(worst, std::abs(double(dw[at]) - want) / std::max(1.0, std::abs(want)));
+                }
+    return worst;
+}
+
 }  // namespace
+
+TEST_CASE_TEMPLATE("Winograd's kernel gradient matches a double loop over several samples", T, float, double) {
+    // Sums of hundreds of products: float's bound is the sum's, not the transform's.
+    const double tolerance = std::is_same_v<T, float> ? 2e-5 : 1e-12;
+    // The CNN's second layer over 5 samples: chunks of tiles across samples.
+    CHECK(winograd_kernel_gradient_error<T, conv_geometry_of<T, 13, 13, 32, 64>>(5) < tolerance);
+    CHECK(winograd_kernel_gradient_error<T, conv_geometry_of<T, 7, 6, 8, 9>>(1) < tolerance);
+    CHECK(winograd_kernel_gradient_error<T, conv_geometry_of<T, 7, 6, 8, 9>>(3) < tolerance);
+    CHECK(winograd_kernel_gradient_error<T, conv_geometry_of<T, 5, 7, 9, 10, ctnn::Conv{.padding = ctnn::Padding::same}>>(
+              2) < tolerance);
+    CHECK(winograd_kernel_gradient_error<T, conv_geometry_of<T, 4, 5, 17, 8>>(2) < tolerance);
+}
+
+TEST_CASE_TEMPLATE("Winograd's input gradient matches a double loop", T, float, double) {
+    const double tolerance = std::is_same_v<T, float> ? 1e-5 : 1e-13;
+    CHECK(winograd_input_gradient_error<T, conv_geometry_of<T, 13, 13, 32, 64>>() < tolerance);
+    CHECK(winograd_input_gradient_error<T, conv_geometry_of<T, 7, 6, 8, 9>>() < tolerance);
+    CHECK(winograd_input_gradient_error<T, conv_geometry_of<T, 5, 7, 9, 10, ctnn::Conv{.padding = ctnn::Padding::same}>>() <
+          tolerance);
+    CHECK(winograd_input_gradient_error<T, conv_geometry_of<T, 4, 5, 17, 8>>() < tolerance);
+}
+
+TEST_CASE_TEMPLATE("the whole-window GEMM matches a double loop forward and for the kernel gradient", T, float,
+                   double) {
+    using ctnn::kernels::detail::im2col_applies;
+    using ctnn::kernels::detail::im2col_block;
+    using FirstLayer = conv_geometry_of<T, 28, 28, 1, 32>;  // the CNN's first layer: several blocks
+    using SameStrided = conv_geometry_of<T, 9, 8, 2, 5, ctnn::Conv{.strides = 2, .padding = ctnn::Padding::same}>;
+    using Dilated = conv_geometry_of<T, 9, 10, 3, 17, ctnn::Conv{.dilation_rate = {2, 3}}>;
+    using Causal = typename ctnn::Conv1D<8, 3, ctnn::Linear, ctnn::Conv{.padding = ctnn::Padding::causal}>::template bind<
+        T, ctnn::Shape<37, 1>>::geometry;
+    static_assert(im2col_applies<T, FirstLayer> && im2col_applies<T, SameStrided> && im2col_applies<T, Dilated> &&
+                  im2col_applies<T, Causal>);
+    using ctnn::kernels::detail::im2col_forward_bytes;
+    using ctnn::kernels::detail::im2col_gradient_bytes;
+    static_assert(im2col_block<T, FirstLayer, im2col_forward_bytes> < FirstLayer::out_rows * FirstLayer::out_cols &&
+                  im2col_block<T, FirstLayer, im2col_gradient_bytes> < FirstLayer::out_rows * FirstLayer::out_cols);
+    // Where it does not: a row of 8 values or more, groups, a single tap, Winograd's layers.
+    static_assert(!im2col_applies<T, conv_geometry_of<T, 9, 9, 3, 8>>);  // 9 values per kernel row
+    static_assert(!im2col_applies<T, conv_geometry_of<T, 9, 9, 8, 8>>);
+    static_assert(!im2col_applies<T, conv_geometry_of<T, 9, 9, 4, 8, ctnn::Conv{.groups = 2}>>);
+    static_assert(!im2col_applies<T, conv_geometry_of<T, 9, 9, 2, 8, ctnn::Conv{}, 1, 1>>);
+    const double tolerance = std::is_same_v<T, float> ? 1e-5 : 1e-13;
+    for (bool with_bias : {true, false}) {
+        CAPTURE(with_bias);
+        CHECK(conv_error<T, FirstLayer>(with_bias) < tolerance);
+        CHECK(conv_error<T, SameStrided>(with_bias) < tolerance);
+        CHECK(conv_error<T, Dilated>(with_bias) < tolerance);
+        CHECK(conv_error<T, Causal>(with_bias) < tolerance);
+    }
+    CHECK(kernel_gradient_error<T, FirstLayer>() < 1e-4);  // 676 terms of float
+    CHECK(kernel_gradient_error<T, SameStrided>() < tolerance);
+    CHECK(kernel_gradient_error<T, Dilated>() < tolerance);
+    CHECK(kernel_gradient_error<T, Causal>() < tolerance);
+}
 
 TEST_CASE_TEMPLATE("Winograd's F(2x2, 3x3) convolution matches a double loop where it applies", T, float, double) {
     using ctnn::kernels::detail::winograd_applies;

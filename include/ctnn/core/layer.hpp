@@ -78,6 +78,18 @@ concept InferenceLayer = InferenceCounts<L, T> && NamedLayer<L, T> && Initialize
 //             params) and, unless dx is null, dL/dx; it may overwrite dy;
 //             buffers may be read and written up to max_lanes values past their
 //             ends (the trainer pads them).
+// A layer may also keep scratch_per_call values (optional; none when it does
+// not say) once per forward_train call, whatever n: the first values of its
+// scratch, before the samples' (a Winograd convolution's transformed kernels,
+// made once per call and shared by its samples). scratch_size<L>(n) is what
+// a pass of n samples needs.
+template <class L>
+constexpr std::size_t scratch_size(std::size_t n) noexcept {
+    std::size_t per_call = 0;
+    if constexpr (requires { L::scratch_per_call; }) per_call = L::scratch_per_call;
+    return per_call + n * L::scratch_per_sample;
+}
+
 template <class L, class T>
 concept ForwardTrainLayer = requires(const T* in, T* out, Rng& rng, std::size_t n) {
     { L::scratch_per_sample } -> std::convertible_to<std::size_t>;

@@ -174,13 +174,24 @@ struct conv_layer {
     }
 
     // ---- training, over n samples one after the other (core/layer.hpp) ----
-    // Scratch: the pre-activations z (none for Linear, where y is z).
+    // Scratch: per call, a Winograd layer's transformed kernels (made once and
+    // shared by the samples, for the forward pass and dx); per sample, the
+    // pre-activations z (none for Linear, where y is z).
+    static constexpr bool winograd = kernels::detail::winograd_applies<T, G>;
+    static constexpr std::size_t scratch_per_call = winograd ? kernels::winograd_training_values<T, G> : 0;
     static constexpr std::size_t scratch_per_sample = std::is_same_v<Act, Linear> ? 0 : output_size;
 
     static void forward_train(const T* params, T*, const T* x, T* y, T* scratch, std::size_t n, Rng&) noexcept {
-        T* z = scratch_per_sample ? scratch : y;
-        for (std::size_t s = 0; s < n; ++s)
-            kernels::conv_forward<T, G>(params, bias_of(params), x + s * input_size, z + s * output_size);
+        T* z = scratch_per_sample ? scratch + scratch_per_call : y;
+        if constexpr (winograd) {
+            T* u = scratch;
+            kernels::winograd_transform_kernel<T, G>(params, u, u + scratch_per_call / 2);
+            for (std::size_t s = 0; s < n; ++s)
+                kernels::winograd_conv3x3_transformed<T, G>(u, bias_of(params), x + s * input_size, z + s * output_size);
+        } else {
+            for (std::size_t s = 0; s < n; ++s)
+                kernels::conv_forward<T, G>(params, bias_of(params), x + s * input_size, z + s * output_size);
+        }
         activate(z, y, n);
     }
 
@@ -189,20 +200,29 @@ struct conv_layer {
     template <bool FromLogits>
     static void backward(const T* params, const T*, const T* x, const T* y, const T* scratch, T* dy, T* dx,
                          T* dparams, std::size_t n) noexcept {
+        const T* z = scratch + scratch_per_call;
         if constexpr (!FromLogits && ElementwiseActivation<Act> && !std::is_same_v<Act, Linear>) {
-            kernels::multiply_by_derivative<Act>(scratch, y, dy, dy, n * output_size);
+            kernels::multiply_by_derivative<Act>(z, y, dy, dy, n * output_size);
         } else if constexpr (!FromLogits && !ElementwiseActivation<Act>) {
             for (std::size_t p = 0; p < n * positions; ++p)
                 Act::template backward_vector<T, G::filters>(y + p * G::filters, dy + p * G::filters);
         }
         const T* dz = dy;
         std::fill_n(dparams, kernel_size, T(0));
-        for (std::size_t s = 0; s < n; ++s)
-            kernels::conv_kernel_gradient<T, G>(x + s * input_size, dz + s * output_size, dparams);
-        if constexpr (HasBias) kernels::column_sums<T, G::filters>(dz, n * positions, dparams + kernel_size);
-        if (dx != nullptr)
+        if constexpr (winograd)
+            kernels::winograd_kernel_gradient<T, G>(x, dz, n, dparams);
+        else
             for (std::size_t s = 0; s < n; ++s)
+                kernels::conv_kernel_gradient<T, G>(x + s * input_size, dz + s * output_size, dparams);
+        if constexpr (HasBias) kernels::column_sums<T, G::filters>(dz, n * positions, dparams + kernel_size);
+        if (dx == nullptr) return;
+        for (std::size_t s = 0; s < n; ++s) {
+            if constexpr (winograd)  // from forward_train's transformed kernels
+                kernels::winograd_input_gradient<T, G>(scratch + scratch_per_call / 2, dz + s * output_size,
+                                                       dx + s * input_size);
+            else
                 kernels::conv_input_gradient<T, G>(params, dz + s * output_size, dx + s * input_size);
+        }
     }
 
     template <class P>

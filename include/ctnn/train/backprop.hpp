@@ -76,7 +76,7 @@ public:
             using Layer = typename Model::template layer_type<i>;
             outputs_[i].resize(chunks * chunk_stride(Layer::output_size));
             gradients_[i].resize(chunks * chunk_stride(Layer::output_size));
-            scratch_[i].resize(chunks * chunk_stride(Layer::scratch_per_sample));
+            scratch_[i].resize(chunks * scratch_stride<Layer>());
             if constexpr (detail::has_batch_statistics<Layer>()) {
                 if constexpr (i > 0) whole_[i].x.resize(padded(max_batch * Layer::input_size));
                 whole_[i].y.resize(padded(max_batch * Layer::output_size));
@@ -189,6 +189,10 @@ public:
 private:
     static std::size_t padded(std::size_t n) noexcept { return n + simd::max_lanes<T>; }
     std::size_t chunk_stride(std::size_t per_row) const noexcept { return padded(chunk_rows_ * per_row); }
+    // A chunk's scratch; the layer with batch statistics runs once over the
+    // whole batch in all the chunks' room (at least scratch_size(max_batch)).
+    template <class Layer>
+    std::size_t scratch_stride() const noexcept { return padded(scratch_size<Layer>(chunk_rows_)); }
 
     // Chunk c of a buffer of layer i's outputs (or output gradients).
     template <std::size_t I>
@@ -199,7 +203,7 @@ private:
     template <std::size_t I>
     T* chunk_scratch(std::size_t c) noexcept {
         using Layer = typename Model::template layer_type<I>;
-        return scratch_[I].data() + c * chunk_stride(Layer::scratch_per_sample);
+        return scratch_[I].data() + c * scratch_stride<Layer>();
     }
     // Layer i's input for chunk c: the batch's input rows (read only, so one
     // contiguous buffer), or chunk c of the previous layer's outputs.

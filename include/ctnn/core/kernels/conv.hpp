@@ -25,6 +25,7 @@
 #include <cstddef>
 
 #include "gemm.hpp"
+#include "im2col.hpp"
 #include "winograd.hpp"
 
 namespace ctnn::kernels {
@@ -96,11 +97,16 @@ inline void for_each_row_tap(F&& f) noexcept {
 
 // y = conv(x, w) + bias, before the activation; bias may be null (zeros).
 // 3x3 stride-1 layers with enough channels take Winograd's F(2x2, 3x3)
-// (kernels/winograd.hpp: 16 multiplies per 4 outputs where this takes 36).
+// (kernels/winograd.hpp: 16 multiplies per 4 outputs where this takes 36),
+// and layers with few values per kernel row one GEMM over whole windows
+// (kernels/im2col.hpp).
 template <class T, class G>
 inline void conv_forward(const T* w, const T* bias, const T* x, T* y) noexcept {
     if constexpr (detail::winograd_applies<T, G>) {
         winograd_conv3x3<T, G>(w, bias, x, y);
+        return;
+    } else if constexpr (detail::im2col_applies<T, G>) {
+        im2col_conv_forward<T, G>(w, bias, x, y);
         return;
     }
     constexpr std::size_t F = G::filters, C = G::channels, Cg = G::group_channels, Fg = G::group_filters;
@@ -128,9 +134,13 @@ inline void conv_forward(const T* w, const T* bias, const T* x, T* y) noexcept {
 }
 
 // dw += dL/dW for one sample: per tap, x's pixels transposed (read through
-// strides) times dz.
+// strides) times dz (through whole windows where detail::im2col_applies).
 template <class T, class G>
 inline void conv_kernel_gradient(const T* x, const T* dz, T* dw) noexcept {
+    if constexpr (detail::im2col_applies<T, G>) {
+        im2col_kernel_gradient<T, G>(x, dz, dw);
+        return;
+    }
     constexpr std::size_t F = G::filters, C = G::channels, Cg = G::group_channels, Fg = G::group_filters;
     detail::for_each_row_tap<G>([&](std::size_t kh, std::size_t oh) {
         const T* x_row = x + G::input_row(oh, kh) * G::cols * C;
