@@ -1,5 +1,5 @@
-// Convolutions with few values per kernel row (a 3x3 first layer over 1 or 2
-// channels, a 1-D one over up to 7) as one GEMM over whole windows, through a small copy of them:
+// Convolutions with few values per kernel row (KW C below 8, or C below 8
+// where column dilation keeps the taps apart: a 3x3 first layer over 1 or 2 channels) as one GEMM over whole windows, through a small copy of them:
 //
 //   col(p, (kh, kw, c)) = x(input_row(oh, kh), input_col(ow, kw), c), or 0 in the padding
 //   y = col W + bias                  (conv_forward:        p x KH KW C times KH KW C x F)
