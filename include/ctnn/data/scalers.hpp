@@ -24,7 +24,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
-#include <ranges>
+#include <iterator>  // std::ranges::contiguous_range and range_value_t (<ranges> adds the views: 0.2 s)
 #include <span>
 #include <string>
 #include <type_traits>

@@ -27,7 +27,6 @@
 #include <array>
 #include <cmath>
 #include <concepts>
-#include <functional>
 #include <cstddef>
 #include <initializer_list>
 #include <limits>

@@ -111,28 +111,33 @@ public:
         const auto rows_of = [&](std::size_t c) { return std::min(chunk_rows_, n - c * chunk_rows_); };
         const auto each_chunk = [&](auto&& task) { detail::run_chunks(pool, chunks, task); };
 
+        // A segment of layers without batch statistics is one run of the pool:
+        // each task takes its chunk through all of the segment's layers, so a
+        // batch costs the pool two runs per segment rather than two per layer.
         detail::static_for<layer_count>([&](auto i) {
             using Layer = typename Model::template layer_type<i>;
-            const T* p = Model::template parameter_slice<i>(params);
-            T* s = Model::template state_slice<i>(state);
             if constexpr (detail::has_batch_statistics<Layer>()) {
                 Whole& w = whole_[i];
                 const T* x = input_.data();
                 if constexpr (i > 0) x = gather<i - 1>(outputs_[i - 1], w.x, n);
                 Rng unused(Seed{key});
-                Layer::forward_train(p, s, x, w.y.data(), scratch_[i].data(), n, unused);
+                Layer::forward_train(Model::template parameter_slice<i>(params),
+                                     Model::template state_slice<i>(state), x, w.y.data(), scratch_[i].data(), n,
+                                     unused);
                 scatter<i>(w.y, outputs_[i], n);
-            } else {
+            } else if constexpr (i == segment_begin(i)) {
                 each_chunk([&](std::size_t c) {
-                    Rng chunk_rng = keyed_rng(key, i, c);
-                    Layer::forward_train(p, s, layer_input<i>(c), chunk<i>(outputs_[i], c),
-                                         chunk_scratch<i>(c), rows_of(c), chunk_rng);
+                    for_each_layer<i, segment_end(i)>([&](auto j) {
+                        using Lj = typename Model::template layer_type<j>;
+                        Rng chunk_rng = keyed_rng(key, j, c);
+                        Lj::forward_train(Model::template parameter_slice<j>(params),
+                                          Model::template state_slice<j>(state), layer_input<j>(c),
+                                          chunk<j>(outputs_[j], c), chunk_scratch<j>(c), rows_of(c), chunk_rng);
+                    });
                 });
             }
         });
 
-        using Last = typename Model::template layer_type<layer_count - 1>;
-        constexpr bool fused = FusedLoss<L, typename Last::activation>;
         double total = 0;
         for (std::size_t r = 0; r < n; ++r) {
             const std::size_t c = r / chunk_rows_, at = (r % chunk_rows_) * output_size;
@@ -151,34 +156,38 @@ public:
         detail::static_for<layer_count>([&](auto k) {
             constexpr std::size_t i = layer_count - 1 - k;
             using Layer = typename Model::template layer_type<i>;
-            const T* p = Model::template parameter_slice<i>(params);
-            const T* s = Model::template state_slice<i>(state);
-            constexpr bool from_logits = fused && i == layer_count - 1;
             if constexpr (detail::has_batch_statistics<Layer>()) {
                 Whole& w = whole_[i];
                 const T* x = i == 0 ? input_.data() : w.x.data();
                 gather<i>(gradients_[i], w.dy, n);
                 T* dx = i == 0 ? nullptr : w.dx.data();  // the first layer's is never needed
-                Layer::template backward<from_logits>(p, s, x, w.y.data(), scratch_[i].data(), w.dy.data(), dx,
-                                                      Model::template parameter_slice<i>(dparams), n);
+                Layer::template backward<from_logits<i>>(
+                    Model::template parameter_slice<i>(params), Model::template state_slice<i>(state), x,
+                    w.y.data(), scratch_[i].data(), w.dy.data(), dx, Model::template parameter_slice<i>(dparams), n);
                 if constexpr (i > 0) scatter<i - 1>(w.dx, gradients_[i - 1], n);
-            } else {
+            } else if constexpr (i + 1 == segment_end(i)) {
+                constexpr std::size_t begin = segment_begin(i);
+                // Top layer first; chunk c's parameter gradient goes to its own block.
                 each_chunk([&](std::size_t c) {
-                    T* dx = nullptr;
-                    if constexpr (i > 0) dx = chunk<i - 1>(gradients_[i - 1], c);
                     T* block = c == 0 ? dparams : chunk_gradients_.data() + (c - 1) * Model::parameter_count;
-                    Layer::template backward<from_logits>(p, s, layer_input<i>(c), chunk<i>(outputs_[i], c),
-                                                          chunk_scratch<i>(c), chunk<i>(gradients_[i], c), dx,
-                                                          Model::template parameter_slice<i>(block), rows_of(c));
+                    for_each_layer<begin, i + 1>([&](auto down) {
+                        constexpr std::size_t j = begin + i - down;
+                        using Lj = typename Model::template layer_type<j>;
+                        T* dx = nullptr;
+                        if constexpr (j > 0) dx = chunk<j - 1>(gradients_[j - 1], c);
+                        Lj::template backward<from_logits<j>>(
+                            Model::template parameter_slice<j>(params), Model::template state_slice<j>(state),
+                            layer_input<j>(c), chunk<j>(outputs_[j], c), chunk_scratch<j>(c),
+                            chunk<j>(gradients_[j], c), dx, Model::template parameter_slice<j>(block), rows_of(c));
+                    });
                 });
                 // The chunks' gradients, added in chunk order.
-                constexpr std::size_t count = Layer::parameter_count;
+                constexpr std::size_t first = Model::template parameter_offset<begin>;
+                constexpr std::size_t count = Model::template parameter_offset<i + 1> - first;
                 if constexpr (count > 0) {
-                    T* into = Model::template parameter_slice<i>(dparams);
                     for (std::size_t c = 1; c < chunks; ++c) {
-                        const T* from =
-                            Model::template parameter_slice<i>(chunk_gradients_.data() + (c - 1) * Model::parameter_count);
-                        for (std::size_t j = 0; j < count; ++j) into[j] += from[j];
+                        const T* from = chunk_gradients_.data() + (c - 1) * Model::parameter_count + first;
+                        for (std::size_t j = 0; j < count; ++j) dparams[first + j] += from[j];
                     }
                 }
             }
@@ -187,6 +196,35 @@ public:
     }
 
 private:
+    using Last = typename Model::template layer_type<layer_count - 1>;
+    static constexpr bool fused = FusedLoss<L, typename Last::activation>;
+    // Layer I's backward pass takes the gradient with respect to its
+    // pre-activation when the loss fuses with the last layer's activation.
+    template <std::size_t I>
+    static constexpr bool from_logits = fused && I == layer_count - 1;
+
+    // Which layers couple the rows of a batch; the others form segments,
+    // [segment_begin(i), segment_end(i)) for a layer i of one.
+    static constexpr std::array<bool, layer_count> couples = [] {
+        std::array<bool, layer_count> a{};
+        detail::static_for<layer_count>(
+            [&](auto i) { a[i] = detail::has_batch_statistics<typename Model::template layer_type<i>>(); });
+        return a;
+    }();
+    static constexpr std::size_t segment_begin(std::size_t i) noexcept {
+        while (i > 0 && !couples[i - 1]) --i;
+        return i;
+    }
+    static constexpr std::size_t segment_end(std::size_t i) noexcept {
+        while (i < layer_count && !couples[i]) ++i;
+        return i;
+    }
+    // f(integral_constant<j>) for j = Begin..End-1.
+    template <std::size_t Begin, std::size_t End, class F>
+    static void for_each_layer(F&& f) noexcept {
+        detail::static_for<End - Begin>([&](auto k) { f(std::integral_constant<std::size_t, Begin + k>{}); });
+    }
+
     static std::size_t padded(std::size_t n) noexcept { return n + simd::max_lanes<T>; }
     std::size_t chunk_stride(std::size_t per_row) const noexcept { return padded(chunk_rows_ * per_row); }
     // A chunk's scratch; the layer with batch statistics runs once over the

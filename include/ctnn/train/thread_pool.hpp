@@ -12,7 +12,6 @@
 #pragma once
 
 #include <cstddef>
-#include <memory>
 #include <type_traits>
 
 #include "../io/detail/linkage.hpp"
@@ -48,8 +47,12 @@ public:
 private:
     void run_tasks(std::size_t tasks, void (*call)(void*, std::size_t), void* context) noexcept;
 
+    void stop() noexcept;  // joins the workers and frees them
+
     struct Workers;  // train/impl/thread_pool.ipp: the threads and what they share
-    std::unique_ptr<Workers> workers_;
+    // Owned (stop() deletes it); null for one thread. Not a unique_ptr:
+    // <memory> brings <ostream> into every translation unit that trains.
+    Workers* workers_ = nullptr;
     std::size_t size_;
 };
 

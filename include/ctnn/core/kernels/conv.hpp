@@ -93,22 +93,11 @@ inline void for_each_row_tap(F&& f) noexcept {
         for (std::size_t oh = R::first_output(kh); oh < R::end_output(kh); ++oh) f(kh, oh);
 }
 
-}  // namespace detail
-
-// y = conv(x, w) + bias, before the activation; bias may be null (zeros).
-// 3x3 stride-1 layers with enough channels take Winograd's F(2x2, 3x3)
-// (kernels/winograd.hpp: 16 multiplies per 4 outputs where this takes 36),
-// and layers with few values per kernel row one GEMM over whole windows
-// (kernels/im2col.hpp).
+// conv_forward's direct form: per kernel row and output row, one GEMM over
+// the interior columns (a folded row) or per tap over its valid columns. Its
+// own function so that layers taking another form do not instantiate it.
 template <class T, class G>
-inline void conv_forward(const T* w, const T* bias, const T* x, T* y) noexcept {
-    if constexpr (detail::winograd_applies<T, G>) {
-        winograd_conv3x3<T, G>(w, bias, x, y);
-        return;
-    } else if constexpr (detail::im2col_applies<T, G>) {
-        im2col_conv_forward<T, G>(w, bias, x, y);
-        return;
-    }
+inline void direct_conv_forward(const T* w, const T* bias, const T* x, T* y) noexcept {
     constexpr std::size_t F = G::filters, C = G::channels, Cg = G::group_channels, Fg = G::group_filters;
     for (std::size_t p = 0; p < G::out_rows * G::out_cols; ++p) {
         if (bias != nullptr) std::copy_n(bias, F, y + p * F);
@@ -133,14 +122,9 @@ inline void conv_forward(const T* w, const T* bias, const T* x, T* y) noexcept {
     });
 }
 
-// dw += dL/dW for one sample: per tap, x's pixels transposed (read through
-// strides) times dz (through whole windows where detail::im2col_applies).
+// conv_kernel_gradient's direct form, the forward pass's loops transposed.
 template <class T, class G>
-inline void conv_kernel_gradient(const T* x, const T* dz, T* dw) noexcept {
-    if constexpr (detail::im2col_applies<T, G>) {
-        im2col_kernel_gradient<T, G>(x, dz, dw);
-        return;
-    }
+inline void direct_kernel_gradient(const T* x, const T* dz, T* dw) noexcept {
     constexpr std::size_t F = G::filters, C = G::channels, Cg = G::group_channels, Fg = G::group_filters;
     detail::for_each_row_tap<G>([&](std::size_t kh, std::size_t oh) {
         const T* x_row = x + G::input_row(oh, kh) * G::cols * C;
@@ -159,6 +143,35 @@ inline void conv_kernel_gradient(const T* x, const T* dz, T* dw) noexcept {
                                        dw_row + kw * G::tap_size + g * Fg, F);
         });
     });
+}
+
+}  // namespace detail
+
+// y = conv(x, w) + bias, before the activation; bias may be null (zeros).
+// 3x3 stride-1 layers with enough channels take Winograd's F(2x2, 3x3)
+// (kernels/winograd.hpp: 16 multiplies per 4 outputs where this takes 36),
+// and layers with few values per kernel row one GEMM over whole windows
+// (kernels/im2col.hpp).
+template <class T, class G>
+inline void conv_forward(const T* w, const T* bias, const T* x, T* y) noexcept {
+    if constexpr (detail::winograd_applies<T, G>) {
+        winograd_conv3x3<T, G>(w, bias, x, y);
+    } else if constexpr (detail::im2col_applies<T, G>) {
+        im2col_conv_forward<T, G>(w, bias, x, y);
+    } else {
+        detail::direct_conv_forward<T, G>(w, bias, x, y);
+    }
+}
+
+// dw += dL/dW for one sample: per tap, x's pixels transposed (read through
+// strides) times dz (through whole windows where detail::im2col_applies).
+template <class T, class G>
+inline void conv_kernel_gradient(const T* x, const T* dz, T* dw) noexcept {
+    if constexpr (detail::im2col_applies<T, G>) {
+        im2col_kernel_gradient<T, G>(x, dz, dw);
+    } else {
+        detail::direct_kernel_gradient<T, G>(x, dz, dw);
+    }
 }
 
 // dx = dL/dx for one sample (overwritten): per tap, dx(pixels it reached) +=

@@ -77,34 +77,39 @@ inline void im2col_rows(const T* x, std::size_t p0, std::size_t count, T* col) n
     }
 }
 
+// f(p0, count, col) for each block of windows: col holds the windows of
+// output positions [p0, p0 + count), at most Bytes of them.
+template <class T, class G, std::size_t Bytes, class F>
+inline void for_each_window_block(const T* x, F&& f) noexcept {
+    constexpr std::size_t block = im2col_block<T, G, Bytes>, positions = G::out_rows * G::out_cols;
+    alignas(64) T col[block * window_values<G>];
+    for (std::size_t p0 = 0; p0 < positions; p0 += block) {
+        const std::size_t count = std::min(block, positions - p0);
+        im2col_rows<T, G>(x, p0, count, col);
+        f(p0, count, static_cast<const T*>(col));
+    }
+}
+
 }  // namespace detail
 
 // y = conv(x, w) + bias (bias may be null) where detail::im2col_applies.
 template <class T, class G>
 inline void im2col_conv_forward(const T* w, const T* bias, const T* x, T* y) noexcept {
-    constexpr std::size_t K = detail::window_values<G>,
-                          block = detail::im2col_block<T, G, detail::im2col_forward_bytes>;
-    constexpr std::size_t positions = G::out_rows * G::out_cols;
-    alignas(64) T col[block * K];
-    for (std::size_t p0 = 0; p0 < positions; p0 += block) {
-        const std::size_t count = std::min(block, positions - p0);
-        detail::im2col_rows<T, G>(x, p0, count, col);
-        gemm<T, G::filters>(count, K, col, K, 1, w, G::filters, bias, y + p0 * G::filters, G::filters);
-    }
+    constexpr std::size_t K = detail::window_values<G>, F = G::filters;
+    detail::for_each_window_block<T, G, detail::im2col_forward_bytes>(
+        x, [&](std::size_t p0, std::size_t count, const T* col) {
+            gemm<T, F>(count, K, col, K, 1, w, F, bias, y + p0 * F, F);
+        });
 }
 
 // dw += dL/dW for one sample where detail::im2col_applies.
 template <class T, class G>
 inline void im2col_kernel_gradient(const T* x, const T* dz, T* dw) noexcept {
-    constexpr std::size_t K = detail::window_values<G>,
-                          block = detail::im2col_block<T, G, detail::im2col_gradient_bytes>;
-    constexpr std::size_t positions = G::out_rows * G::out_cols;
-    alignas(64) T col[block * K];
-    for (std::size_t p0 = 0; p0 < positions; p0 += block) {
-        const std::size_t count = std::min(block, positions - p0);
-        detail::im2col_rows<T, G>(x, p0, count, col);
-        gemm_accumulate<T, G::filters>(K, count, col, 1, K, dz + p0 * G::filters, G::filters, dw, G::filters);
-    }
+    constexpr std::size_t K = detail::window_values<G>, F = G::filters;
+    detail::for_each_window_block<T, G, detail::im2col_gradient_bytes>(
+        x, [&](std::size_t p0, std::size_t count, const T* col) {
+            gemm_accumulate<T, F>(K, count, col, 1, K, dz + p0 * F, F, dw, F);
+        });
 }
 
 }  // namespace ctnn::kernels

@@ -54,26 +54,35 @@ struct ThreadPool::Workers {
 CTNN_HOST_INLINE ThreadPool::ThreadPool(std::size_t threads)
     : size_(threads != 0 ? threads : std::max<std::size_t>(1, std::thread::hardware_concurrency())) {
     if (size_ == 1) return;
-    workers_ = std::make_unique<Workers>();
-    workers_->threads.reserve(size_ - 1);
-    for (std::size_t k = 1; k < size_; ++k) workers_->threads.emplace_back([w = workers_.get()] { w->work(); });
+    workers_ = new Workers();
+    try {
+        workers_->threads.reserve(size_ - 1);
+        for (std::size_t k = 1; k < size_; ++k) workers_->threads.emplace_back([w = workers_] { w->work(); });
+    } catch (...) {  // no thread for the rest: stop the ones started, then report
+        stop();
+        throw;
+    }
 }
 
-CTNN_HOST_INLINE ThreadPool::~ThreadPool() {
-    if (!workers_) return;
+CTNN_HOST_INLINE ThreadPool::~ThreadPool() { stop(); }
+
+CTNN_HOST_INLINE void ThreadPool::stop() noexcept {
+    if (workers_ == nullptr) return;
     {
         std::lock_guard lock(workers_->mutex);
         workers_->stopping = true;
     }
     workers_->wake.notify_all();
     for (std::thread& t : workers_->threads) t.join();
+    delete workers_;
+    workers_ = nullptr;
 }
 
 CTNN_HOST_INLINE std::size_t ThreadPool::size() const noexcept { return size_; }
 
 CTNN_HOST_INLINE void ThreadPool::run_tasks(std::size_t tasks, void (*call)(void*, std::size_t),
                                             void* context) noexcept {
-    if (!workers_ || tasks <= 1) {
+    if (workers_ == nullptr || tasks <= 1) {
         for (std::size_t t = 0; t < tasks; ++t) call(context, t);
         return;
     }
