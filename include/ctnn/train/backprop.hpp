@@ -5,9 +5,9 @@
 // nothing. The trainer runs it; tests use it directly for gradient checks.
 //
 // Chunks (fit's threads, issue 15). A batch is cut into chunks of
-// chunk_rows(max_batch) rows, a number that depends on the batch size alone,
-// and each layer runs chunk by chunk: the chunks of a layer are independent
-// tasks for a ThreadPool. Each chunk's parameter gradient goes to a block of
+// chunk_rows(max_batch) rows, a number that depends on the batch size alone.
+// A segment of layers without batch statistics is one run of a ThreadPool,
+// whose task c takes chunk c through all of the segment's layers. Each chunk's parameter gradient goes to a block of
 // its own, and the blocks are added in chunk order, so the gradient is the
 // same bits whether one thread runs the chunks or many. Every buffer of a
 // chunk is padded on its own: a layer may read and write a few values past
