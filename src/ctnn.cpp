@@ -42,6 +42,8 @@
 #include <ctnn/data/impl/arff.ipp>
 #include <ctnn/data/csv.hpp>
 #include <ctnn/data/impl/csv.ipp>
+#include <ctnn/data/dataset.hpp>
+#include <ctnn/data/impl/dataset.ipp>
 #include <ctnn/data/idx.hpp>
 #include <ctnn/data/impl/idx.ipp>
 #include <ctnn/data/table.hpp>

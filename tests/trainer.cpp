@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <numbers>
 #include <sstream>
 #include <stdexcept>
@@ -155,6 +156,10 @@ TEST_CASE("bad arguments are clear errors") {
     with_nan.x[4][2] = std::nanf("");
     CHECK(error_of([&] { trainer.fit(with_nan, {.verbose = 0}); }).find("feature row 4, column 2") !=
           std::string::npos);
+    auto with_inf = data;  // the last value of the last row, and the whole message
+    with_inf.y[9][0] = -std::numeric_limits<float>::infinity();
+    CHECK(error_of([&] { (void)trainer.evaluate(with_inf); }) ==
+          "ctnn: evaluate: the data: target row 9, column 0 is -inf; expected a finite number");
     CHECK(error_of([&] { trainer.fit(data, {.validation_split = 1.0, .verbose = 0}); }).find("[0, 1)") !=
           std::string::npos);
     CHECK(error_of([&] { trainer.fit(data, {.validation_split = 1e-17, .verbose = 0}); }).find("no validation rows") !=

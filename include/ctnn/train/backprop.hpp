@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "../core/detail/simd.hpp"
@@ -68,22 +69,27 @@ public:
         : loss_(loss), max_batch_(max_batch), chunk_rows_(chunk_rows(max_batch)) {
         if (max_batch == 0) throw Error("Backprop: the batch size is 0; expected at least 1");
         const std::size_t chunks = (max_batch + chunk_rows_ - 1) / chunk_rows_;
-        input_.resize(padded(max_batch * input_size));
-        target_.resize(padded(max_batch * output_size));
-        predictions_.resize(padded(max_batch * output_size));
-        chunk_gradients_.resize((chunks - 1) * Model::parameter_count);
+        // Each buffer and its size, then one loop of resizes (one inlined
+        // resize rather than one per buffer: compile time).
+        std::array<std::pair<std::vector<T>*, std::size_t>, 4 + 7 * layer_count> sizes{};
+        std::size_t k = 0;
+        sizes[k++] = {&input_, padded(max_batch * input_size)};
+        sizes[k++] = {&target_, padded(max_batch * output_size)};
+        sizes[k++] = {&predictions_, padded(max_batch * output_size)};
+        sizes[k++] = {&chunk_gradients_, (chunks - 1) * Model::parameter_count};
         detail::static_for<layer_count>([&](auto i) {
             using Layer = typename Model::template layer_type<i>;
-            outputs_[i].resize(chunks * chunk_stride(Layer::output_size));
-            gradients_[i].resize(chunks * chunk_stride(Layer::output_size));
-            scratch_[i].resize(chunks * scratch_stride<Layer>());
+            sizes[k++] = {&outputs_[i], chunks * chunk_stride(Layer::output_size)};
+            sizes[k++] = {&gradients_[i], chunks * chunk_stride(Layer::output_size)};
+            sizes[k++] = {&scratch_[i], chunks * scratch_stride<Layer>()};
             if constexpr (detail::has_batch_statistics<Layer>()) {
-                if constexpr (i > 0) whole_[i].x.resize(padded(max_batch * Layer::input_size));
-                whole_[i].y.resize(padded(max_batch * Layer::output_size));
-                whole_[i].dy.resize(padded(max_batch * Layer::output_size));
-                if constexpr (i > 0) whole_[i].dx.resize(padded(max_batch * Layer::input_size));
+                if constexpr (i > 0) sizes[k++] = {&whole_[i].x, padded(max_batch * Layer::input_size)};
+                sizes[k++] = {&whole_[i].y, padded(max_batch * Layer::output_size)};
+                sizes[k++] = {&whole_[i].dy, padded(max_batch * Layer::output_size)};
+                if constexpr (i > 0) sizes[k++] = {&whole_[i].dx, padded(max_batch * Layer::input_size)};
             }
         });
+        for (std::size_t j = 0; j < k; ++j) sizes[j].first->resize(sizes[j].second);
     }
 
     std::size_t max_batch() const noexcept { return max_batch_; }
