@@ -22,7 +22,6 @@
 
 #include "../activation.hpp"
 #include "../detail/simd.hpp"
-#include "../detail/static_for.hpp"
 
 namespace ctnn::kernels {
 
@@ -86,14 +85,17 @@ inline void column_sums_from(const T* __restrict a, std::size_t rows, T* __restr
         constexpr std::size_t L = simd::lanes_within<T>(N - First);
         constexpr std::size_t NV = std::min(column_vectors, (N - First) / L);
         using V = simd::with_lanes<T, L>;
-        using ctnn::detail::static_for;
+        // Loops unrolled completely, acc[] in registers (kernels/gemm.hpp says why not static_for).
         V acc[NV];
-        static_for<NV>([&](auto v) { acc[v] = V(T(0)); });
+#pragma GCC unroll 16
+        for (std::size_t v = 0; v < NV; ++v) acc[v] = V(T(0));
         for (std::size_t r = 0; r < rows; ++r) {
             const T* row = a + r * N + First;
-            static_for<NV>([&](auto v) { acc[v] = acc[v] + simd::load<V>(row + v * L); });
+#pragma GCC unroll 16
+            for (std::size_t v = 0; v < NV; ++v) acc[v] = acc[v] + simd::load<V>(row + v * L);
         }
-        static_for<NV>([&](auto v) { simd::store(sums + First + v * L, acc[v]); });
+#pragma GCC unroll 16
+        for (std::size_t v = 0; v < NV; ++v) simd::store(sums + First + v * L, acc[v]);
         column_sums_from<T, N, First + NV * L>(a, rows, sums);
     }
 }
