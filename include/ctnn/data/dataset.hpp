@@ -30,18 +30,14 @@ namespace detail {
                                            std::size_t column, double value);
 
 // Throws dataset_value_not_finite for the first value of rows x width that is
-// not finite. x * 0 is 0 exactly for finite x, so the scan is one sum per row.
+// not finite.
 template <class T>
 void check_finite_rows(const T* values, std::size_t rows, std::size_t width, const std::string& what,
                        const char* part) {
-    for (std::size_t r = 0; r < rows; ++r) {
-        T probe = 0;
-        for (std::size_t c = 0; c < width; ++c) probe += values[r * width + c] * T(0);
-        if (probe != T(0))
-            for (std::size_t c = 0; c < width; ++c)
-                if (!std::isfinite(values[r * width + c]))
-                    dataset_value_not_finite(what, part, r, c, double(values[r * width + c]));
-    }
+    for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t c = 0; c < width; ++c)
+            if (!std::isfinite(values[r * width + c]))
+                dataset_value_not_finite(what, part, r, c, double(values[r * width + c]));
 }
 }  // namespace detail
 

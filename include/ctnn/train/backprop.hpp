@@ -7,11 +7,12 @@
 // Chunks (fit's threads, issue 15). A batch is cut into chunks of
 // chunk_rows(max_batch) rows, a number that depends on the batch size alone.
 // A segment of layers without batch statistics is one run of a ThreadPool,
-// whose task c takes chunk c through all of the segment's layers. Each chunk's parameter gradient goes to a block of
-// its own, and the blocks are added in chunk order, so the gradient is the
-// same bits whether one thread runs the chunks or many. Every buffer of a
-// chunk is padded on its own: a layer may read and write a few values past
-// its rows (core/layer.hpp), and those must not be the next chunk's.
+// whose task c takes chunk c through all of the segment's layers. Each chunk's
+// parameter gradient goes to a block of its own, and the blocks are added in
+// chunk order, so the gradient is the same bits whether one thread runs the
+// chunks or many. Every buffer of a chunk is padded on its own: a layer may
+// read and write a few values past its rows (core/layer.hpp), and those must
+// not be the next chunk's.
 //
 // A layer with batch statistics (BatchNormalization: batch_statistics) couples
 // the rows of the whole batch, so it runs once over the batch on the caller's

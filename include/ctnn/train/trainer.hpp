@@ -314,7 +314,8 @@ private:
     // into outputs (at least one row; on the pool's threads, when given, in
     // blocks of evaluation_chunk rows), then summed row by row in order. Not
     // inlined: evaluate and fit's validation share one copy (compile time).
-    [[gnu::noinline]] Logs evaluate_rows(const Data& data, std::span<Output> outputs, detail::ThreadPool* pool = nullptr) const {
+    [[gnu::noinline]] Logs evaluate_rows(const Data& data, std::span<Output> outputs,
+                                         detail::ThreadPool* pool = nullptr) const {
         double loss_sum = 0;
         std::array<double, sizeof...(Ms)> sums{};
         for (std::size_t begin = 0; begin < data.size(); begin += outputs.size()) {

@@ -95,7 +95,8 @@ CTNN_HOST_INLINE void run_fit(FitSteps& steps, const FitPlan& plan, History& his
             const double loss = steps.run(rows, n);
             // reject() undoes the step's state first: nothing below may leave it behind.
             if (const char* failed = steps.reject(loss)) {
-                stop(std::string("the ") + failed + "; training stopped, the model keeps its weights from before this step");
+                stop(std::string("the ") + failed +
+                     "; training stopped, the model keeps its weights from before this step");
                 break;
             }
             // A finite gradient can still overflow the weights (learning rate x
